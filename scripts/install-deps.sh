@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the stack and the tests need. Idempotent.
+source "$(dirname "$0")/lib.sh"
+
+PKGS=(
+	build-essential meson ninja-build pkg-config
+	libgrpc-dev protobuf-c-compiler libprotobuf-c-dev
+	libpq-dev libjansson-dev libcmocka-dev libjwt-dev libssl-dev
+	postgresql postgresql-contrib
+	openjdk-17-jre-headless maven
+	curl python3 wrk
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	log "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+log "apt packages ready"
+
+# Go (>= the version dapr's go.mod names) and pytest come with the machine image; check, don't guess.
+command -v go >/dev/null || die "go not found on PATH (the machine image provides /usr/local/go)"
+python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest

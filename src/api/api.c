@@ -1,0 +1,55 @@
+#include "api/api.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "auth/jwt.h"
+#include "http/router.h"
+#include "service/task.h"
+
+/* The route table: every REST route of the service, in one place. */
+static const struct route routes[] = {
+	{ HTTP_GET, "api/version", api_meta_version, ROUTE_PUBLIC },
+
+	{ HTTP_GET, "api/{user_id}/tasks", api_tasks_list, ROUTE_AUTH_USER },
+	{ HTTP_POST, "api/{user_id}/tasks", api_tasks_create, ROUTE_AUTH_USER },
+	{ HTTP_GET, "api/{user_id}/tasks/{id}", api_tasks_get, ROUTE_AUTH_USER },
+	{ HTTP_PUT, "api/{user_id}/tasks/{id}", api_tasks_update, ROUTE_AUTH_USER },
+	{ HTTP_DELETE, "api/{user_id}/tasks/{id}", api_tasks_delete, ROUTE_AUTH_USER },
+	{ HTTP_PATCH, "api/{user_id}/tasks/{id}/complete", api_tasks_toggle_complete, ROUTE_AUTH_USER },
+
+	{ HTTP_POST, "api/{user_id}/selftest/pubsub", api_selftest_pubsub, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },
+	{ HTTP_POST, "api/{user_id}/selftest/job", api_selftest_job, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },
+	{ HTTP_GET, "api/{user_id}/selftest/{probe_id}", api_selftest_status, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },
+};
+
+int api_dispatch(struct app *app, struct http_request *req, struct http_response *resp)
+{
+	struct err *e = &resp->err;
+	int rc = router_match(routes, sizeof(routes) / sizeof(routes[0]), req, e);
+	if (rc)
+		return rc;
+	unsigned flags = req->route->flags;
+	if ((flags & ROUTE_DIAGNOSTICS) && !app->cfg->diagnostics)
+		return err_set(e, TODO_ENOTFOUND, NULL, "no route for %s \"/%s\"",
+			       http_verb_name(req->verb), req->path);
+	if (flags & ROUTE_AUTH_USER) {
+		rc = auth_verify_bearer(req->authorization, app->jwt_key, app->jwt_key_len,
+					time(NULL), req->subject, sizeof(req->subject), e);
+		if (rc)
+			return rc;
+		const char *user = http_param(req, "user_id");
+		if (!user || strcmp(user, req->subject) != 0)
+			return err_set(e, TODO_EFORBIDDEN, "user_id",
+				       "token subject may not access the resources of user \"%.64s\"",
+				       user ? user : "");
+		rc = user_id_validate(user, e);
+		if (rc)
+			return rc;
+	}
+	if (req->body_len > app->cfg->max_body_bytes)
+		return err_set(e, TODO_ETOOBIG, "body",
+			       "request body is %zu bytes, more than the limit of %zu",
+			       req->body_len, app->cfg->max_body_bytes);
+	return req->route->handler(req, resp);
+}

@@ -1,0 +1,30 @@
+/*
+ * api.h - the REST API: one route table, authentication, and dispatch to
+ * the handlers of each resource (one file per resource).
+ */
+#ifndef TODOD_API_API_H
+#define TODOD_API_API_H
+
+#include "app.h"
+#include "http/http.h"
+
+/* api_dispatch - route @req, authenticate it if the route needs it, and run
+ * the handler. Returns 0 (resp->body set) or a TODO_E* code (resp->err
+ * set). @req->app must point at @app. */
+int api_dispatch(struct app *app, struct http_request *req, struct http_response *resp);
+
+/* Handlers, grouped by resource file. */
+int api_tasks_list(struct http_request *req, struct http_response *resp);
+int api_tasks_create(struct http_request *req, struct http_response *resp);
+int api_tasks_get(struct http_request *req, struct http_response *resp);
+int api_tasks_update(struct http_request *req, struct http_response *resp);
+int api_tasks_delete(struct http_request *req, struct http_response *resp);
+int api_tasks_toggle_complete(struct http_request *req, struct http_response *resp);
+
+int api_meta_version(struct http_request *req, struct http_response *resp);
+
+int api_selftest_pubsub(struct http_request *req, struct http_response *resp);
+int api_selftest_job(struct http_request *req, struct http_response *resp);
+int api_selftest_status(struct http_request *req, struct http_response *resp);
+
+#endif

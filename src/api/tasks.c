@@ -1,0 +1,157 @@
+/* tasks.c - /api/{user_id}/tasks: parse, call the repository, encode. */
+#include "api/api.h"
+
+#include <stdlib.h>
+
+#include "http/query.h"
+#include "json/task_json.h"
+#include "service/task.h"
+#include "store/task_repo.h"
+
+static int no_query(struct http_request *req, struct err *e)
+{
+	struct query q;
+	int rc = query_parse(req->query, &q, e);
+	if (rc == 0) {
+		static const char *const known[] = { NULL };
+		rc = query_check_known(&q, known, e);
+	}
+	query_release(&q);
+	return rc;
+}
+
+static int no_body(struct http_request *req, struct err *e)
+{
+	if (req->body_len)
+		return err_set(e, TODO_EINVAL, "body", "this route takes no request body");
+	return 0;
+}
+
+int api_tasks_list(struct http_request *req, struct http_response *resp)
+{
+	struct err *e = &resp->err;
+	struct query q;
+	enum task_status_filter filter;
+	static const char *const known[] = { "status", NULL };
+	int rc = query_parse(req->query, &q, e);
+	if (rc == 0)
+		rc = query_check_known(&q, known, e);
+	if (rc == 0)
+		rc = task_status_parse(query_get(&q, "status"), &filter, e);
+	query_release(&q);
+	if (rc == 0)
+		rc = no_body(req, e);
+	if (rc)
+		return rc;
+	struct task *tasks;
+	size_t n;
+	rc = task_repo_list(http_param(req, "user_id"), filter, &tasks, &n, e);
+	if (rc)
+		return rc;
+	resp->body = task_json_encode_list(tasks, n);
+	for (size_t i = 0; i < n; i++)
+		task_release(&tasks[i]);
+	free(tasks);
+	return 0;
+}
+
+int api_tasks_create(struct http_request *req, struct http_response *resp)
+{
+	struct err *e = &resp->err;
+	struct task_input in;
+	struct task t;
+	int rc = no_query(req, e);
+	if (rc)
+		return rc;
+	rc = task_json_parse_input(req->body, req->body_len, &in, e);
+	if (rc == 0)
+		rc = task_input_validate(&in, true, e);
+	if (rc == 0)
+		rc = task_repo_insert(http_param(req, "user_id"), &in, &t, e);
+	task_input_release(&in);
+	if (rc)
+		return rc;
+	resp->body = task_json_encode(&t);
+	task_release(&t);
+	return 0;
+}
+
+/* Common start of the routes on one task: no query, a valid id. */
+static int task_target(struct http_request *req, int64_t *id, struct err *e)
+{
+	int rc = no_query(req, e);
+	if (rc == 0)
+		rc = task_id_parse(http_param(req, "id"), id, e);
+	return rc;
+}
+
+int api_tasks_get(struct http_request *req, struct http_response *resp)
+{
+	struct err *e = &resp->err;
+	int64_t id;
+	struct task t;
+	int rc = task_target(req, &id, e);
+	if (rc == 0)
+		rc = no_body(req, e);
+	if (rc == 0)
+		rc = task_repo_get(http_param(req, "user_id"), id, &t, e);
+	if (rc)
+		return rc;
+	resp->body = task_json_encode(&t);
+	task_release(&t);
+	return 0;
+}
+
+int api_tasks_update(struct http_request *req, struct http_response *resp)
+{
+	struct err *e = &resp->err;
+	int64_t id;
+	struct task_input in;
+	struct task t;
+	int rc = task_target(req, &id, e);
+	if (rc)
+		return rc;
+	rc = task_json_parse_input(req->body, req->body_len, &in, e);
+	if (rc == 0)
+		rc = task_input_validate(&in, false, e);
+	if (rc == 0)
+		rc = task_repo_update(http_param(req, "user_id"), id, &in, &t, e);
+	task_input_release(&in);
+	if (rc)
+		return rc;
+	resp->body = task_json_encode(&t);
+	task_release(&t);
+	return 0;
+}
+
+int api_tasks_delete(struct http_request *req, struct http_response *resp)
+{
+	struct err *e = &resp->err;
+	int64_t id;
+	int rc = task_target(req, &id, e);
+	if (rc == 0)
+		rc = no_body(req, e);
+	if (rc == 0)
+		rc = task_repo_delete(http_param(req, "user_id"), id, e);
+	if (rc)
+		return rc;
+	resp->body = task_json_encode_deleted(id);
+	return 0;
+}
+
+int api_tasks_toggle_complete(struct http_request *req, struct http_response *resp)
+{
+	struct err *e = &resp->err;
+	int64_t id;
+	struct task t;
+	int rc = task_target(req, &id, e);
+	if (rc == 0)
+		rc = no_body(req, e);
+	if (rc == 0)
+		rc = task_repo_toggle_complete(http_param(req, "user_id"), id, &t, e);
+	if (rc)
+		return rc;
+	resp->body = task_json_encode(&t);
+	task_release(&t);
+	return 0;
+}

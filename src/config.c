@@ -1,0 +1,113 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "todod_build.h"
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : def;
+}
+
+static int env_long(const char *name, long def, long min, long max, long *out, struct err *e)
+{
+	const char *v = getenv(name);
+	if (!v || !*v) {
+		*out = def;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return err_set(e, TODO_EINVAL, name, "%s=\"%s\" is not an integer in [%ld, %ld]",
+			       name, v, min, max);
+	*out = n;
+	return 0;
+}
+
+int config_load(struct config *c, struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	long port, workers, maxmsg, maxbody, grace, startup, dapr_port;
+	int rc;
+	if ((rc = env_long("TODOD_APP_PORT", 50051, 0, 65535, &port, e)) ||
+	    (rc = env_long("DAPR_GRPC_PORT", 50001, 1, 65535, &dapr_port, e)) ||
+	    (rc = env_long("TODOD_WORKERS", 16, 1, 1024, &workers, e)) ||
+	    (rc = env_long("TODOD_MAX_MESSAGE_BYTES", 4L << 20, 4096, 64L << 20, &maxmsg, e)) ||
+	    (rc = env_long("TODOD_MAX_BODY_BYTES", 64L << 10, 1024, 16L << 20, &maxbody, e)) ||
+	    (rc = env_long("TODOD_SHUTDOWN_GRACE_MS", 10000, 0, 600000, &grace, e)) ||
+	    (rc = env_long("TODOD_STARTUP_TIMEOUT_MS", 60000, 0, 3600000, &startup, e)))
+		return rc;
+	snprintf(c->listen_addr, sizeof(c->listen_addr), "%s:%ld",
+		 env_or("TODOD_APP_ADDRESS", "127.0.0.1"), port);
+	const char *dapr_addr = getenv("TODOD_DAPR_ADDRESS");
+	if (dapr_addr && *dapr_addr)
+		snprintf(c->dapr_addr, sizeof(c->dapr_addr), "%s", dapr_addr);
+	else
+		snprintf(c->dapr_addr, sizeof(c->dapr_addr), "127.0.0.1:%ld", dapr_port);
+	c->dapr_api_token = env_or("DAPR_API_TOKEN", NULL);
+	c->app_api_token = env_or("APP_API_TOKEN", NULL);
+	c->database_url = env_or("TODOD_DATABASE_URL", NULL);
+	c->secret_store = env_or("TODOD_SECRET_STORE", "secretstore");
+	c->database_secret = env_or("TODOD_DATABASE_SECRET_KEY", "database-url");
+	c->jwt_secret_key = env_or("TODOD_JWT_SECRET_KEY", "jwt-secret");
+	c->jwt_secret_env = env_or("TODOD_JWT_SECRET", NULL);
+	c->pubsub_name = env_or("TODOD_PUBSUB", "pubsub");
+	c->migrations_dir = env_or("TODOD_MIGRATIONS_DIR", TODOD_DEFAULT_MIGRATIONS_DIR);
+	c->workers = (int)workers;
+	c->max_message_bytes = (size_t)maxmsg;
+	c->max_body_bytes = (size_t)maxbody;
+	c->shutdown_grace_ms = (int)grace;
+	c->startup_timeout_ms = (int)startup;
+	const char *lvl = env_or("TODOD_LOG_LEVEL", "info");
+	c->log_level = log_parse_level(lvl);
+	if (c->log_level < 0)
+		return err_set(e, TODO_EINVAL, "TODOD_LOG_LEVEL",
+			       "TODOD_LOG_LEVEL=\"%s\" is not one of debug, info, warn, error, off", lvl);
+	const char *diag = env_or("TODOD_DIAGNOSTICS", "0");
+	if (strcmp(diag, "0") != 0 && strcmp(diag, "1") != 0)
+		return err_set(e, TODO_EINVAL, "TODOD_DIAGNOSTICS",
+			       "TODOD_DIAGNOSTICS=\"%s\" must be 0 or 1", diag);
+	c->diagnostics = diag[0] == '1';
+	return 0;
+}
+
+void config_usage(FILE *out)
+{
+	fputs(
+"usage: todod                       serve (the Dapr app; daprd connects to it)\n"
+"       todod migrate up            apply pending migrations\n"
+"       todod migrate down [N]      revert the N latest migrations (default 1)\n"
+"       todod migrate status        list migrations as applied or pending\n"
+"       todod token SUBJECT [TTL]   print a development HS256 JWT for SUBJECT,\n"
+"                                   valid TTL seconds (default 3600); needs TODOD_JWT_SECRET\n"
+"       todod --help | --version\n"
+"\n"
+"environment (default in brackets):\n"
+"  TODOD_APP_ADDRESS        address the gRPC app server binds [127.0.0.1]\n"
+"  TODOD_APP_PORT           its port; daprd's --app-port [50051]\n"
+"  DAPR_GRPC_PORT           daprd's gRPC API port on 127.0.0.1 [50001]\n"
+"  TODOD_DAPR_ADDRESS       daprd's gRPC API as host:port (overrides DAPR_GRPC_PORT)\n"
+"  DAPR_API_TOKEN           sent as dapr-api-token on calls to daprd [unset]\n"
+"  APP_API_TOKEN            required as dapr-api-token on calls from daprd [unset]\n"
+"  TODOD_DATABASE_URL       libpq connection string [unset: read from the secret store]\n"
+"  TODOD_SECRET_STORE       Dapr secret store holding the secrets [secretstore]\n"
+"  TODOD_DATABASE_SECRET_KEY  secret holding the database URL [database-url]\n"
+"  TODOD_JWT_SECRET_KEY     secret holding the HS256 key [jwt-secret]\n"
+"  TODOD_JWT_SECRET         HS256 key from the environment instead (development only)\n"
+"  TODOD_PUBSUB             Dapr pub/sub component name [pubsub]\n"
+"  TODOD_MIGRATIONS_DIR     folder of NNNN_name.{up,down}.sql [the source tree's migrations/]\n"
+"  TODOD_WORKERS            gRPC worker threads = database connections [16]\n"
+"  TODOD_MAX_MESSAGE_BYTES  gRPC message limit, match daprd --max-body-size [4194304]\n"
+"  TODOD_MAX_BODY_BYTES     REST request body limit [65536]\n"
+"  TODOD_SHUTDOWN_GRACE_MS  time in-flight calls get on SIGTERM [10000]\n"
+"  TODOD_STARTUP_TIMEOUT_MS how long start-up waits for daprd and the database [60000]\n"
+"  TODOD_LOG_LEVEL          debug|info|warn|error|off [info]\n"
+"  TODOD_DIAGNOSTICS        1 enables the self-test routes and subscription [0]\n",
+	out);
+}

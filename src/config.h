@@ -1,0 +1,42 @@
+/*
+ * config.h - configuration from environment variables, with defaults.
+ * `todod --help` prints the table below (config_usage).
+ */
+#ifndef TODOD_CONFIG_H
+#define TODOD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "base/err.h"
+
+struct config {
+	char listen_addr[128];        /* TODOD_APP_ADDRESS ":" TODOD_APP_PORT */
+	char dapr_addr[128];          /* TODOD_DAPR_ADDRESS or 127.0.0.1:$DAPR_GRPC_PORT */
+	const char *dapr_api_token;   /* DAPR_API_TOKEN (app -> daprd) */
+	const char *app_api_token;    /* APP_API_TOKEN (daprd -> app) */
+	const char *database_url;     /* TODOD_DATABASE_URL, or NULL: read from the secret store */
+	const char *secret_store;     /* TODOD_SECRET_STORE */
+	const char *database_secret;  /* TODOD_DATABASE_SECRET_KEY */
+	const char *jwt_secret_key;   /* TODOD_JWT_SECRET_KEY */
+	const char *jwt_secret_env;   /* TODOD_JWT_SECRET (development fallback) */
+	const char *pubsub_name;      /* TODOD_PUBSUB */
+	const char *migrations_dir;   /* TODOD_MIGRATIONS_DIR */
+	int workers;                  /* TODOD_WORKERS */
+	size_t max_message_bytes;     /* TODOD_MAX_MESSAGE_BYTES */
+	size_t max_body_bytes;        /* TODOD_MAX_BODY_BYTES */
+	int log_level;                /* TODOD_LOG_LEVEL */
+	int shutdown_grace_ms;        /* TODOD_SHUTDOWN_GRACE_MS */
+	int startup_timeout_ms;       /* TODOD_STARTUP_TIMEOUT_MS */
+	bool diagnostics;             /* TODOD_DIAGNOSTICS */
+};
+
+/* config_load - fill @c from the environment (values point into environ).
+ * Returns 0 or TODO_EINVAL naming the variable in @e. */
+int config_load(struct config *c, struct err *e);
+
+/* config_usage - the help text: every variable, its default and meaning. */
+void config_usage(FILE *out);
+
+#endif

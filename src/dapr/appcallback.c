@@ -1,0 +1,237 @@
+#include "dapr/appcallback.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "app.h"
+#include "base/alloc.h"
+#include "base/log.h"
+#include "dapr/proto/common/v1/common.pb-c.h"
+#include "dapr/proto/runtime/v1/appcallback.pb-c.h"
+#include "http/router.h"
+#include "http/status.h"
+#include "json/probe_json.h"
+#include "service/probe.h"
+#include "store/db.h"
+
+#define SVC "/dapr.proto.runtime.v1.AppCallback/"
+#define SVC_ALPHA "/dapr.proto.runtime.v1.AppCallbackAlpha/"
+#define SVC_HEALTH "/dapr.proto.runtime.v1.AppCallbackHealthCheck/"
+#define SELFTEST_TOPIC "todod-selftest"
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void fail(struct rpc_call *call, int status, const char *fmt, const char *arg)
+{
+	call->status = status;
+	call->status_msg = xasprintf(fmt, arg ? arg : "");
+}
+
+static void reply(struct rpc_call *call, const ProtobufCMessage *msg)
+{
+	call->resp_len = protobuf_c_message_get_packed_size(msg);
+	call->resp = xmalloc(call->resp_len);
+	protobuf_c_message_pack(msg, call->resp);
+}
+
+/* Constant-time comparison, so the token cannot be guessed byte by byte. */
+static bool token_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+	for (size_t i = 0; i < la; i++)
+		d |= (unsigned char)(a[i] ^ b[i % (lb ? lb : 1)]);
+	return d == 0;
+}
+
+/* APP_API_TOKEN: daprd sends it as dapr-api-token on the calls it makes for
+ * clients (invoke, topic events, jobs). Returns false after failing @call. */
+static bool app_token_ok(struct app *app, struct rpc_call *call)
+{
+	const char *want = app->cfg->app_api_token;
+	if (!want)
+		return true;
+	const char *got = rpc_call_md(call, "dapr-api-token");
+	if (got && token_equal(got, want))
+		return true;
+	fail(call, RPC_UNAUTHENTICATED, "missing or wrong dapr-api-token%s", NULL);
+	return false;
+}
+
+static bool ready(struct app *app, struct rpc_call *call)
+{
+	if (atomic_load_explicit(&app->ready, memory_order_acquire))
+		return true;
+	fail(call, RPC_UNAVAILABLE, "todod is starting%s", NULL);
+	return false;
+}
+
+static void on_invoke(struct app *app, struct rpc_call *call)
+{
+	int64_t t0 = mono_us();
+	Dapr__Proto__Common__V1__InvokeRequest *in =
+		dapr__proto__common__v1__invoke_request__unpack(NULL, call->req_len, call->req);
+	if (!in) {
+		fail(call, RPC_INVALID_ARGUMENT, "could not decode InvokeRequest%s", NULL);
+		return;
+	}
+	struct http_request req = {
+		.verb = in->http_extension ? (enum http_verb)in->http_extension->verb : HTTP_NONE,
+		.path = in->method ? in->method : "",
+		.query = in->http_extension && in->http_extension->querystring
+			 ? in->http_extension->querystring : "",
+		.body = in->data ? in->data->value.data : NULL,
+		.body_len = in->data ? in->data->value.len : 0,
+		.authorization = rpc_call_md(call, "authorization"),
+		.app = app,
+	};
+	struct http_response resp = { 0 };
+	int rc = api_dispatch(app, &req, &resp);
+	if (rc == 0) {
+		Google__Protobuf__Any any = GOOGLE__PROTOBUF__ANY__INIT;
+		/* An empty type_url makes daprd pass the bytes through as they are. */
+		any.type_url = "";
+		any.value.data = (uint8_t *)resp.body;
+		any.value.len = resp.body ? strlen(resp.body) : 0;
+		Dapr__Proto__Common__V1__InvokeResponse out = DAPR__PROTO__COMMON__V1__INVOKE_RESPONSE__INIT;
+		out.data = &any;
+		out.content_type = "application/json";
+		reply(call, &out.base);
+	} else {
+		call->status = status_rpc_code(rc);
+		call->status_msg = xstrdup(resp.err.msg[0] ? resp.err.msg : err_name(rc));
+	}
+	char qpath[160], qmsg[600];
+	int level = rc == 0 ? LOG_INFO : (status_http_code(rc) >= 500 ? LOG_ERROR : LOG_INFO);
+	if (log_enabled(level))
+		log_write(level, "request", "method=%s route=%s path=%s status=%d dur_us=%lld%s%s",
+			  http_verb_name(req.verb),
+			  req.route ? req.route->pattern : "-",
+			  log_quote(qpath, sizeof(qpath), req.path),
+			  status_http_code(rc), (long long)(mono_us() - t0),
+			  rc ? " error=" : "",
+			  rc ? log_quote(qmsg, sizeof(qmsg), resp.err.msg) : "");
+	free(resp.body);
+	dapr__proto__common__v1__invoke_request__free_unpacked(in, NULL);
+}
+
+static void list_subscriptions(struct app *app, struct rpc_call *call)
+{
+	Dapr__Proto__Runtime__V1__ListTopicSubscriptionsResponse out =
+		DAPR__PROTO__RUNTIME__V1__LIST_TOPIC_SUBSCRIPTIONS_RESPONSE__INIT;
+	Dapr__Proto__Runtime__V1__TopicSubscription sub = DAPR__PROTO__RUNTIME__V1__TOPIC_SUBSCRIPTION__INIT;
+	Dapr__Proto__Runtime__V1__TopicSubscription *subs[1] = { &sub };
+	if (app->cfg->diagnostics) {
+		sub.pubsub_name = (char *)app->cfg->pubsub_name;
+		sub.topic = SELFTEST_TOPIC;
+		out.n_subscriptions = 1;
+		out.subscriptions = subs;
+	}
+	log_info("subscriptions listed", "count=%zu", out.n_subscriptions);
+	reply(call, &out.base);
+}
+
+static void on_topic_event(struct app *app, struct rpc_call *call)
+{
+	Dapr__Proto__Runtime__V1__TopicEventRequest *in =
+		dapr__proto__runtime__v1__topic_event_request__unpack(NULL, call->req_len, call->req);
+	if (!in) {
+		fail(call, RPC_INVALID_ARGUMENT, "could not decode TopicEventRequest%s", NULL);
+		return;
+	}
+	Dapr__Proto__Runtime__V1__TopicEventResponse out = DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__INIT;
+	char id[PROBE_ID_LEN + 1];
+	char qt[128];
+	if (app->cfg->diagnostics && strcmp(in->topic, SELFTEST_TOPIC) == 0 &&
+	    probe_json_parse_message(in->data.data, in->data.len, id)) {
+		probe_log_record(app->probes, id, "OnTopicEvent");
+		log_info("topic event", "topic=%s id=%s probe=%s", in->topic,
+			 log_quote(qt, sizeof(qt), in->id), id);
+		out.status = DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__SUCCESS;
+	} else {
+		/* Not a message we understand: retrying cannot help. */
+		log_warn("topic event dropped", "topic=%s id=%s reason=\"unknown topic or payload\"",
+			 log_quote(qt, sizeof(qt), in->topic), in->id);
+		out.status = DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__DROP;
+	}
+	reply(call, &out.base);
+	dapr__proto__runtime__v1__topic_event_request__free_unpacked(in, NULL);
+}
+
+static void on_job_event(struct app *app, struct rpc_call *call, bool alpha1)
+{
+	Dapr__Proto__Runtime__V1__JobEventRequest *in =
+		dapr__proto__runtime__v1__job_event_request__unpack(NULL, call->req_len, call->req);
+	if (!in) {
+		fail(call, RPC_INVALID_ARGUMENT, "could not decode JobEventRequest%s", NULL);
+		return;
+	}
+	const char *via = alpha1 ? "OnJobEventAlpha1" : "OnJobEvent";
+	char id[PROBE_ID_LEN + 1];
+	char qn[160];
+	bool selftest = app->cfg->diagnostics && strncmp(in->name, "selftest-", 9) == 0;
+	if (selftest && !alpha1 && strncmp(in->name, "selftest-alpha1-", 16) == 0) {
+		/* Behave like an app built before Dapr 1.18 for this job. */
+		fail(call, RPC_UNIMPLEMENTED, "OnJobEvent not implemented for %s", in->name);
+	} else if (selftest && in->data &&
+		   probe_json_parse_message(in->data->value.data, in->data->value.len, id)) {
+		probe_log_record(app->probes, id, via);
+		log_info("job event", "via=%s name=%s", via, log_quote(qn, sizeof(qn), in->name));
+		Dapr__Proto__Runtime__V1__JobEventResponse out = DAPR__PROTO__RUNTIME__V1__JOB_EVENT_RESPONSE__INIT;
+		reply(call, &out.base);
+	} else {
+		/* A job we do not know: acknowledge, so the scheduler does not retry it. */
+		log_warn("job event ignored", "via=%s name=%s", via, log_quote(qn, sizeof(qn), in->name));
+		Dapr__Proto__Runtime__V1__JobEventResponse out = DAPR__PROTO__RUNTIME__V1__JOB_EVENT_RESPONSE__INIT;
+		reply(call, &out.base);
+	}
+	dapr__proto__runtime__v1__job_event_request__free_unpacked(in, NULL);
+}
+
+static void health_check(struct app *app, struct rpc_call *call)
+{
+	struct err e;
+	if (!ready(app, call))
+		return;
+	if (db_ping(&e) != 0) {
+		fail(call, RPC_UNAVAILABLE, "database unavailable%s", NULL);
+		return;
+	}
+	Dapr__Proto__Runtime__V1__HealthCheckResponse out = DAPR__PROTO__RUNTIME__V1__HEALTH_CHECK_RESPONSE__INIT;
+	reply(call, &out.base);
+}
+
+void appcallback_handle(void *ctx, struct rpc_call *call)
+{
+	struct app *app = ctx;
+	const char *m = call->method;
+	if (strcmp(m, SVC "OnInvoke") == 0) {
+		if (app_token_ok(app, call) && ready(app, call))
+			on_invoke(app, call);
+	} else if (strcmp(m, SVC "ListTopicSubscriptions") == 0) {
+		list_subscriptions(app, call);
+	} else if (strcmp(m, SVC "OnTopicEvent") == 0) {
+		if (app_token_ok(app, call) && ready(app, call))
+			on_topic_event(app, call);
+	} else if (strcmp(m, SVC "OnJobEvent") == 0) {
+		if (app_token_ok(app, call) && ready(app, call))
+			on_job_event(app, call, false);
+	} else if (strcmp(m, SVC_ALPHA "OnJobEventAlpha1") == 0) {
+		if (app_token_ok(app, call) && ready(app, call))
+			on_job_event(app, call, true);
+	} else if (strcmp(m, SVC_HEALTH "HealthCheck") == 0) {
+		health_check(app, call);
+	} else {
+		char q[160];
+		log_debug("unimplemented method", "method=%s", log_quote(q, sizeof(q), m));
+		fail(call, RPC_UNIMPLEMENTED, "method %s is not implemented", m);
+	}
+}

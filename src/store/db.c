@@ -1,0 +1,195 @@
+#include "store/db.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/log.h"
+#include "store/db_internal.h"
+
+#define MAX_PREPARED 64
+
+static char *g_conninfo;
+
+struct thread_conn {
+	PGconn *conn;
+	const char *prepared[MAX_PREPARED];   /* names prepared on this connection */
+	int nprepared;
+};
+
+static __thread struct thread_conn tc;
+
+void db_configure(const char *conninfo)
+{
+	free(g_conninfo);
+	g_conninfo = xstrdup(conninfo);
+}
+
+static void drop_conn(void)
+{
+	if (tc.conn)
+		PQfinish(tc.conn);
+	memset(&tc, 0, sizeof(tc));
+}
+
+void db_thread_release(void)
+{
+	drop_conn();
+}
+
+static const struct {
+	const char *prefix;   /* SQLSTATE or its two-character class */
+	int err;
+} sqlstate_table[] = {
+	{ "23505", TODO_ECONFLICT },   /* unique_violation */
+	{ "23503", TODO_ECONFLICT },   /* foreign_key_violation */
+	{ "23514", TODO_EINVAL },      /* check_violation */
+	{ "23502", TODO_EINVAL },      /* not_null_violation */
+	{ "22", TODO_EINVAL },         /* data exception */
+	{ "40", TODO_EUNAVAIL },       /* transaction rollback: retry */
+	{ "53", TODO_EUNAVAIL },       /* insufficient resources */
+	{ "57", TODO_EUNAVAIL },       /* operator intervention (shutdown) */
+	{ "08", TODO_EUNAVAIL },       /* connection exception */
+	{ "55P03", TODO_ECONFLICT },    /* lock_not_available */
+	{ "57014", TODO_ETIMEOUT },    /* query_canceled (statement timeout) */
+};
+
+int db__map_error(const char *sqlstate)
+{
+	if (!sqlstate)
+		return TODO_EUNAVAIL;      /* no SQLSTATE: libpq lost the server */
+	/* Exact codes first, then classes. */
+	for (size_t i = 0; i < sizeof(sqlstate_table) / sizeof(sqlstate_table[0]); i++)
+		if (strlen(sqlstate_table[i].prefix) == 5 && strcmp(sqlstate, sqlstate_table[i].prefix) == 0)
+			return sqlstate_table[i].err;
+	for (size_t i = 0; i < sizeof(sqlstate_table) / sizeof(sqlstate_table[0]); i++)
+		if (strlen(sqlstate_table[i].prefix) == 2 && strncmp(sqlstate, sqlstate_table[i].prefix, 2) == 0)
+			return sqlstate_table[i].err;
+	return TODO_EINTERNAL;
+}
+
+PGconn *db__connect(const char *conninfo, struct err *e)
+{
+	const char *keys[] = { "dbname", "connect_timeout", "application_name", NULL };
+	const char *vals[] = { conninfo, "5", "todod", NULL };
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	if (!c || PQstatus(c) != CONNECTION_OK) {
+		/* libpq's message may echo host names, never passwords. */
+		char q[256];
+		log_warn("database connect failed", "error=%s",
+			 log_quote(q, sizeof(q), c ? PQerrorMessage(c) : "out of memory"));
+		if (c)
+			PQfinish(c);
+		err_set(e, TODO_EUNAVAIL, NULL, "database unavailable");
+		return NULL;
+	}
+	return c;
+}
+
+/* Make sure this thread has a live connection. A connection whose server
+ * went away while idle is noticed here (PQconsumeInput reads the EOF or the
+ * server's FATAL notice) and replaced before anything is sent. */
+static int ensure_conn(struct err *e)
+{
+	if (tc.conn && PQstatus(tc.conn) == CONNECTION_OK) {
+		if (PQconsumeInput(tc.conn) && PQstatus(tc.conn) == CONNECTION_OK &&
+		    PQtransactionStatus(tc.conn) == PQTRANS_IDLE)
+			return 0;
+	}
+	if (tc.conn)
+		log_info("database connection lost, reconnecting", NULL);
+	drop_conn();
+	if (!g_conninfo)
+		return err_set(e, TODO_EINTERNAL, NULL, "database not configured");
+	tc.conn = db__connect(g_conninfo, e);
+	return tc.conn ? 0 : TODO_EUNAVAIL;
+}
+
+static bool is_prepared(const char *name)
+{
+	for (int i = 0; i < tc.nprepared; i++)
+		if (tc.prepared[i] == name || strcmp(tc.prepared[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int fail_from_result(PGresult *r, const char *what, struct err *e)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	int code = db__map_error(state);
+	char q[512];
+	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(tc.conn);
+	if (code == TODO_EINTERNAL || code == TODO_EUNAVAIL)
+		log_warn("database statement failed", "stmt=%s sqlstate=%s error=%s", what,
+			 state ? state : "none", log_quote(q, sizeof(q), msg));
+	switch (code) {
+	case TODO_ECONFLICT:
+		return err_set(e, code, NULL, "conflicts with existing data");
+	case TODO_EINVAL:
+		return err_set(e, code, NULL, "value rejected by the database");
+	case TODO_EUNAVAIL:
+		return err_set(e, code, NULL, "database unavailable");
+	case TODO_ETIMEOUT:
+		return err_set(e, code, NULL, "database statement timed out");
+	default:
+		return err_set(e, code, NULL, "database error");
+	}
+}
+
+static int exec_once(const struct db_stmt *st, const char *const *params, PGresult **res,
+		     struct err *e, bool *conn_lost)
+{
+	*conn_lost = false;
+	int rc = ensure_conn(e);
+	if (rc)
+		return rc;
+	if (!is_prepared(st->name)) {
+		PGresult *p = PQprepare(tc.conn, st->name, st->sql, st->nparams, NULL);
+		if (PQresultStatus(p) != PGRES_COMMAND_OK) {
+			*conn_lost = PQstatus(tc.conn) != CONNECTION_OK;
+			rc = fail_from_result(p, st->name, e);
+			PQclear(p);
+			return rc;
+		}
+		PQclear(p);
+		if (tc.nprepared < MAX_PREPARED)
+			tc.prepared[tc.nprepared++] = st->name;
+	}
+	PGresult *r = PQexecPrepared(tc.conn, st->name, st->nparams, params, NULL, NULL, 0);
+	ExecStatusType s = PQresultStatus(r);
+	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
+		*res = r;
+		return 0;
+	}
+	*conn_lost = PQstatus(tc.conn) != CONNECTION_OK;
+	rc = fail_from_result(r, st->name, e);
+	PQclear(r);
+	return rc;
+}
+
+int db__exec(const struct db_stmt *st, const char *const *params, PGresult **res, struct err *e)
+{
+	bool lost;
+	*res = NULL;
+	int rc = exec_once(st, params, res, e, &lost);
+	if (rc && lost) {
+		drop_conn();
+		if (st->read_only)
+			rc = exec_once(st, params, res, e, &lost);
+	}
+	return rc;
+}
+
+static const struct db_stmt ping_stmt = {
+	.name = "ping", .sql = "SELECT 1", .nparams = 0, .read_only = true,
+};
+
+int db_ping(struct err *e)
+{
+	PGresult *r;
+	int rc = db__exec(&ping_stmt, NULL, &r, e);
+	if (rc == 0)
+		PQclear(r);
+	return rc;
+}

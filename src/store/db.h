@@ -1,0 +1,32 @@
+/*
+ * db.h - PostgreSQL connections: one per thread, prepared statements,
+ * reconnect after a database restart, and the one SQLSTATE -> error table.
+ *
+ * Every thread that touches the database (gRPC workers, background loops)
+ * lazily opens its own connection on first use and closes it with
+ * db_thread_release() before it exits. A connection found dead before a
+ * statement is sent is replaced transparently; a connection lost while a
+ * statement runs gives TODO_EUNAVAIL (the outcome is unknown), except for
+ * read-only statements, which are retried once on a fresh connection.
+ *
+ * PGresult never leaves src/store/: repositories turn rows into structs.
+ */
+#ifndef TODOD_STORE_DB_H
+#define TODOD_STORE_DB_H
+
+#include <stdbool.h>
+
+#include "base/err.h"
+
+/* db_configure - the libpq connection string used by every thread; copied.
+ * Call once before any thread uses the database. */
+void db_configure(const char *conninfo);
+
+/* db_thread_release - close the calling thread's connection, if any. */
+void db_thread_release(void);
+
+/* db_ping - run `SELECT 1` on this thread's connection (reconnecting if
+ * needed). Returns 0 or TODO_EUNAVAIL. */
+int db_ping(struct err *e);
+
+#endif

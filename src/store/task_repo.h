@@ -1,0 +1,30 @@
+/*
+ * task_repo.h - tasks in PostgreSQL. Every statement is parameterised and
+ * filtered by user_id: a task of another user is indistinguishable from a
+ * missing one (TODO_ENOTFOUND).
+ *
+ * Errors: TODO_ENOTFOUND, TODO_EUNAVAIL (database down), TODO_EINTERNAL,
+ * and whatever the SQLSTATE table maps a constraint failure to.
+ * Output structs are filled on success only; release them with task_release.
+ */
+#ifndef TODOD_STORE_TASK_REPO_H
+#define TODOD_STORE_TASK_REPO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "service/task.h"
+
+int task_repo_insert(const char *user_id, const struct task_input *in, struct task *out, struct err *e);
+int task_repo_get(const char *user_id, int64_t id, struct task *out, struct err *e);
+/* task_repo_list - newest first; *@out is a malloc'd array of *@n tasks
+ * (free each with task_release, then the array). */
+int task_repo_list(const char *user_id, enum task_status_filter filter,
+		   struct task **out, size_t *n, struct err *e);
+int task_repo_update(const char *user_id, int64_t id, const struct task_input *in,
+		     struct task *out, struct err *e);
+int task_repo_delete(const char *user_id, int64_t id, struct err *e);
+int task_repo_toggle_complete(const char *user_id, int64_t id, struct task *out, struct err *e);
+
+#endif

@@ -1,0 +1,288 @@
+/*
+ * todod.c - commands (serve, migrate, token) and the serve start-up order:
+ *   1. configuration, logging, signals blocked in every thread;
+ *   2. the gRPC app server (daprd may wait for the app port before it
+ *      finishes its own start-up, so we listen first and answer
+ *      UNAVAILABLE until ready);
+ *   3. secrets through daprd (JWT key, database URL), retried until
+ *      TODOD_STARTUP_TIMEOUT_MS;
+ *   4. the database, and a check that no migration is pending;
+ *   5. ready; wait for SIGTERM/SIGINT; stop in reverse order.
+ */
+#include "todod.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "auth/jwt.h"
+#include "base/alloc.h"
+#include "base/log.h"
+#include "config.h"
+#include "dapr/appcallback.h"
+#include "dapr/dapr_client.h"
+#include "rpc/rpc.h"
+#include "service/probe.h"
+#include "service/task.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "todod_build.h"
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Fetch a secret through daprd, retrying while daprd is not up yet. */
+static int fetch_secret(struct dapr_client *dapr, const struct config *cfg, const char *key,
+			char **value, struct err *e)
+{
+	int64_t deadline = mono_ms() + cfg->startup_timeout_ms;
+	int64_t next_log = 0;
+	for (;;) {
+		int rc = dapr_get_secret(dapr, cfg->secret_store, key, value, e);
+		if (rc == 0)
+			return 0;
+		if (rc != TODO_EUNAVAIL && rc != TODO_ETIMEOUT && rc != TODO_EINTERNAL)
+			return rc;
+		if (mono_ms() >= deadline)
+			return rc;
+		if (mono_ms() >= next_log) {
+			char q[600];
+			log_info("waiting for daprd secret store", "store=%s key=%s error=%s",
+				 cfg->secret_store, key, log_quote(q, sizeof(q), e->msg));
+			next_log = mono_ms() + 5000;
+		}
+		usleep(200 * 1000);
+	}
+}
+
+/* The database URL: TODOD_DATABASE_URL, else the secret store. */
+static int database_url(struct dapr_client *dapr, const struct config *cfg, char **url, struct err *e)
+{
+	if (cfg->database_url) {
+		*url = xstrdup(cfg->database_url);
+		return 0;
+	}
+	return fetch_secret(dapr, cfg, cfg->database_secret, url, e);
+}
+
+/* The HS256 key: TODOD_JWT_SECRET (development), else the secret store. */
+static int jwt_key(struct dapr_client *dapr, const struct config *cfg, char **key, struct err *e)
+{
+	int rc;
+	if (cfg->jwt_secret_env) {
+		log_warn("using TODOD_JWT_SECRET from the environment (development only)", NULL);
+		*key = xstrdup(cfg->jwt_secret_env);
+	} else if ((rc = fetch_secret(dapr, cfg, cfg->jwt_secret_key, key, e)) != 0) {
+		return rc;
+	}
+	if (strlen(*key) < AUTH_KEY_MIN_BYTES) {
+		free(*key);
+		*key = NULL;
+		return err_set(e, TODO_EINVAL, cfg->jwt_secret_key,
+			       "the JWT key is shorter than %d bytes", AUTH_KEY_MIN_BYTES);
+	}
+	return 0;
+}
+
+static int cmd_serve(const struct config *cfg)
+{
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);   /* inherited by every thread */
+
+	struct app app = { .cfg = cfg, .probes = probe_log_new() };
+	atomic_init(&app.ready, false);
+	app.dapr = dapr_client_new(cfg->dapr_addr, cfg->dapr_api_token, cfg->max_message_bytes);
+
+	struct rpc_server_opts opts = {
+		.listen_addr = cfg->listen_addr,
+		.workers = cfg->workers,
+		.max_message_bytes = cfg->max_message_bytes,
+		.handler = appcallback_handle,
+		.handler_ctx = &app,
+		.thread_exit = db_thread_release,
+	};
+	struct rpc_server *srv = NULL;
+	int port = 0;
+	int status = 1;
+	char *key = NULL, *url = NULL;
+	struct err e = { 0 };
+	if (rpc_server_start(&opts, &srv, &port) != 0) {
+		log_error("could not listen", "addr=%s", cfg->listen_addr);
+		goto out_free_app;
+	}
+	log_info("listening", "addr=%s port=%d workers=%d dapr=%s", cfg->listen_addr, port,
+		 cfg->workers, cfg->dapr_addr);
+
+	char q[600];
+	if (jwt_key(app.dapr, cfg, &key, &e) != 0 || database_url(app.dapr, cfg, &url, &e) != 0) {
+		log_error("could not read secrets", "error=%s", log_quote(q, sizeof(q), e.msg));
+		goto out_stop_server;
+	}
+	app.jwt_key = (const uint8_t *)key;
+	app.jwt_key_len = strlen(key);
+	db_configure(url);
+
+	int64_t deadline = mono_ms() + cfg->startup_timeout_ms;
+	int pending;
+	while ((pending = migrate_pending(url, cfg->migrations_dir, &e)) == TODO_EUNAVAIL &&
+	       mono_ms() < deadline)
+		usleep(500 * 1000);
+	if (pending < 0) {
+		log_error("could not check the database schema", "error=%s",
+			  log_quote(q, sizeof(q), e.msg));
+		goto out_stop_server;
+	}
+	if (pending > 0) {
+		log_error("database schema is behind: run `todod migrate up`", "pending=%d", pending);
+		goto out_stop_server;
+	}
+
+	atomic_store_explicit(&app.ready, true, memory_order_release);
+	log_info("ready", "version=%s diagnostics=%d", TODOD_VERSION, cfg->diagnostics);
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	log_info("shutting down", "signal=%s inflight=%d", sig == SIGINT ? "SIGINT" : "SIGTERM",
+		 rpc_server_inflight(srv));
+	status = 0;
+
+out_stop_server:
+	rpc_server_stop(srv, cfg->shutdown_grace_ms);
+	db_thread_release();
+	log_info("stopped", "status=%d", status);
+out_free_app:
+	free(key);
+	free(url);
+	dapr_client_free(app.dapr);
+	probe_log_free(app.probes);
+	return status;
+}
+
+static int cmd_migrate(const struct config *cfg, int argc, char **argv)
+{
+	if (argc < 1) {
+		fprintf(stderr, "usage: todod migrate up|down [N]|status\n");
+		return 2;
+	}
+	struct err e = { 0 };
+	struct dapr_client *dapr = dapr_client_new(cfg->dapr_addr, cfg->dapr_api_token,
+						   cfg->max_message_bytes);
+	char *url = NULL;
+	int rc = database_url(dapr, cfg, &url, &e);
+	dapr_client_free(dapr);
+	if (rc) {
+		fprintf(stderr, "todod migrate: could not get the database URL: %s\n", e.msg);
+		return 1;
+	}
+	if (strcmp(argv[0], "up") == 0 && argc == 1) {
+		rc = migrate_up(url, cfg->migrations_dir, stdout, &e);
+	} else if (strcmp(argv[0], "down") == 0 && argc <= 2) {
+		char *end = NULL;
+		long n = argc == 2 ? strtol(argv[1], &end, 10) : 1;
+		if ((argc == 2 && (*end || end == argv[1])) || n < 1 || n > 100000) {
+			fprintf(stderr, "todod migrate down: N must be a positive integer, got \"%s\"\n", argv[1]);
+			free(url);
+			return 2;
+		}
+		rc = migrate_down(url, cfg->migrations_dir, (int)n, stdout, &e);
+	} else if (strcmp(argv[0], "status") == 0 && argc == 1) {
+		rc = migrate_status(url, cfg->migrations_dir, stdout, &e);
+	} else {
+		fprintf(stderr, "usage: todod migrate up|down [N]|status\n");
+		free(url);
+		return 2;
+	}
+	free(url);
+	if (rc) {
+		fprintf(stderr, "todod migrate: %s\n", e.msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_token(const struct config *cfg, int argc, char **argv)
+{
+	if (argc < 1 || argc > 2) {
+		fprintf(stderr, "usage: todod token SUBJECT [TTL_SECONDS]\n");
+		return 2;
+	}
+	struct err e = { 0 };
+	if (user_id_validate(argv[0], &e) != 0) {
+		fprintf(stderr, "todod token: %s\n", e.msg);
+		return 2;
+	}
+	long ttl = 3600;
+	if (argc == 2) {
+		char *end;
+		ttl = strtol(argv[1], &end, 10);
+		if (*end || ttl <= 0) {
+			fprintf(stderr, "todod token: TTL must be a positive number of seconds\n");
+			return 2;
+		}
+	}
+	struct dapr_client *dapr = dapr_client_new(cfg->dapr_addr, cfg->dapr_api_token,
+						   cfg->max_message_bytes);
+	char *key = NULL;
+	int rc = jwt_key(dapr, cfg, &key, &e);
+	dapr_client_free(dapr);
+	if (rc) {
+		fprintf(stderr, "todod token: %s\n", e.msg);
+		return 1;
+	}
+	char *tok = auth_mint_token(argv[0], (const uint8_t *)key, strlen(key), time(NULL), ttl);
+	free(key);
+	if (!tok) {
+		fprintf(stderr, "todod token: could not sign the token\n");
+		return 1;
+	}
+	printf("%s\n", tok);
+	free(tok);
+	return 0;
+}
+
+int todod_main(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+			 strcmp(argv[1], "help") == 0)) {
+		config_usage(stdout);
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("todod %s\n", TODOD_VERSION);
+		return 0;
+	}
+	struct config cfg;
+	struct err e = { 0 };
+	if (config_load(&cfg, &e) != 0) {
+		fprintf(stderr, "todod: %s\n", e.msg);
+		return 2;
+	}
+	log_set_level((enum log_level)cfg.log_level);
+	rpc_init();
+	int status;
+	if (argc == 1)
+		status = cmd_serve(&cfg);
+	else if (strcmp(argv[1], "migrate") == 0)
+		status = cmd_migrate(&cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "token") == 0)
+		status = cmd_token(&cfg, argc - 2, argv + 2);
+	else {
+		fprintf(stderr, "todod: unknown command \"%s\" (see todod --help)\n", argv[1]);
+		status = 2;
+	}
+	rpc_shutdown();
+	return status;
+}

@@ -5,6 +5,7 @@ CREATE TABLE tasks (
     title       text        NOT NULL CHECK (char_length(title) BETWEEN 1 AND 200),
     description text        CHECK (description IS NULL OR char_length(description) <= 1000),
     completed   boolean     NOT NULL DEFAULT false,
+    version     bigint      NOT NULL DEFAULT 1,   -- +1 on every change; optimistic concurrency
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now()
 );

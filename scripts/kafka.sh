@@ -136,7 +136,8 @@ cmd_start() {
 		wait_ready
 		return
 	fi
-	[ -f "$KAFKA_HOME/libs/kafka_2.13-$KAFKA_VERSION.jar" ] || die "kafka $KAFKA_VERSION not installed: run scripts/install-kafka.sh"
+	# A no-op (milliseconds) once the jars are there; makes `start` work on a brand-new machine too.
+	"$TODOD_ROOT/scripts/install-kafka.sh"
 	for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
 		if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p is already in use (another Kafka?)"; fi
 	done

@@ -76,10 +76,23 @@ int api_tasks_create(struct http_request *req, struct http_response *resp)
 	return 0;
 }
 
-/* Common start of the routes on one task: no query, a valid id. */
-static int task_target(struct http_request *req, int64_t *id, struct err *e)
+/* Common start of the routes on one task: a valid id and, for writes, an
+ * optional ?if_version=N precondition (@if_version NULL: no query at all). */
+static int task_target(struct http_request *req, int64_t *id, int64_t *if_version, struct err *e)
 {
-	int rc = no_query(req, e);
+	int rc;
+	if (if_version) {
+		struct query q;
+		static const char *const known[] = { "if_version", NULL };
+		rc = query_parse(req->query, &q, e);
+		if (rc == 0)
+			rc = query_check_known(&q, known, e);
+		if (rc == 0)
+			rc = task_version_parse(query_get(&q, "if_version"), if_version, e);
+		query_release(&q);
+	} else {
+		rc = no_query(req, e);
+	}
 	if (rc == 0)
 		rc = task_id_parse(http_param(req, "id"), id, e);
 	return rc;
@@ -90,7 +103,7 @@ int api_tasks_get(struct http_request *req, struct http_response *resp)
 	struct err *e = &resp->err;
 	int64_t id;
 	struct task t;
-	int rc = task_target(req, &id, e);
+	int rc = task_target(req, &id, NULL, e);
 	if (rc == 0)
 		rc = no_body(req, e);
 	if (rc == 0)
@@ -105,17 +118,17 @@ int api_tasks_get(struct http_request *req, struct http_response *resp)
 int api_tasks_update(struct http_request *req, struct http_response *resp)
 {
 	struct err *e = &resp->err;
-	int64_t id;
+	int64_t id, if_version;
 	struct task_input in;
 	struct task t;
-	int rc = task_target(req, &id, e);
+	int rc = task_target(req, &id, &if_version, e);
 	if (rc)
 		return rc;
 	rc = task_json_parse_input(req->body, req->body_len, &in, e);
 	if (rc == 0)
 		rc = task_input_validate(&in, false, e);
 	if (rc == 0)
-		rc = task_repo_update(http_param(req, "user_id"), id, &in, &t, e);
+		rc = task_repo_update(http_param(req, "user_id"), id, if_version, &in, &t, e);
 	task_input_release(&in);
 	if (rc)
 		return rc;
@@ -127,12 +140,12 @@ int api_tasks_update(struct http_request *req, struct http_response *resp)
 int api_tasks_delete(struct http_request *req, struct http_response *resp)
 {
 	struct err *e = &resp->err;
-	int64_t id;
-	int rc = task_target(req, &id, e);
+	int64_t id, if_version;
+	int rc = task_target(req, &id, &if_version, e);
 	if (rc == 0)
 		rc = no_body(req, e);
 	if (rc == 0)
-		rc = task_repo_delete(http_param(req, "user_id"), id, e);
+		rc = task_repo_delete(http_param(req, "user_id"), id, if_version, e);
 	if (rc)
 		return rc;
 	resp->body = task_json_encode_deleted(id);
@@ -142,13 +155,13 @@ int api_tasks_delete(struct http_request *req, struct http_response *resp)
 int api_tasks_toggle_complete(struct http_request *req, struct http_response *resp)
 {
 	struct err *e = &resp->err;
-	int64_t id;
+	int64_t id, if_version;
 	struct task t;
-	int rc = task_target(req, &id, e);
+	int rc = task_target(req, &id, &if_version, e);
 	if (rc == 0)
 		rc = no_body(req, e);
 	if (rc == 0)
-		rc = task_repo_toggle_complete(http_param(req, "user_id"), id, &t, e);
+		rc = task_repo_toggle_complete(http_param(req, "user_id"), id, if_version, &t, e);
 	if (rc)
 		return rc;
 	resp->body = task_json_encode(&t);

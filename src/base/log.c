@@ -35,6 +35,9 @@ void log_write(enum log_level lvl, const char *msg, const char *fmt, ...)
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
+	char qmsg[256];
+	if (strpbrk(msg, " \"=\\"))
+		msg = log_quote(qmsg, sizeof(qmsg), msg);
 	int n = snprintf(line, sizeof(line),
 			 "ts=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s msg=%s",
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,

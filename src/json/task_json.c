@@ -65,12 +65,13 @@ out_decref:
 
 static json_t *task_to_json(const struct task *t)
 {
-	return json_pack("{sI ss ss s? sb ss ss}",
+	return json_pack("{sI ss ss s? sb sI ss ss}",
 			 "id", (json_int_t)t->id,
 			 "user_id", t->user_id,
 			 "title", t->title,
 			 "description", t->description,
 			 "completed", t->completed,
+			 "version", (json_int_t)t->version,
 			 "created_at", t->created_at,
 			 "updated_at", t->updated_at);
 }

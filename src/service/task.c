@@ -105,6 +105,21 @@ bad:
 		       s ? s : "");
 }
 
+int task_version_parse(const char *s, int64_t *out, struct err *e)
+{
+	*out = 0;
+	if (!s)
+		return 0;
+	char *end = NULL;
+	errno = 0;
+	long long v = (*s >= '0' && *s <= '9') ? strtoll(s, &end, 10) : -1;
+	if (v <= 0 || errno != 0 || !end || *end != '\0')
+		return err_set(e, TODO_EINVAL, "if_version",
+			       "if_version \"%.32s\" is not a positive integer", s);
+	*out = v;
+	return 0;
+}
+
 int task_status_parse(const char *s, enum task_status_filter *out, struct err *e)
 {
 	if (!s || strcmp(s, "all") == 0)

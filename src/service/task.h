@@ -21,6 +21,7 @@ struct task {
 	char *title;                   /* malloc'd */
 	char *description;             /* malloc'd, or NULL when none */
 	bool completed;
+	int64_t version;               /* 1 on create, +1 on every change */
 	char created_at[TIME_TEXT_MAX]; /* RFC 3339 UTC, microseconds */
 	char updated_at[TIME_TEXT_MAX];
 };
@@ -53,6 +54,10 @@ int user_id_validate(const char *user_id, struct err *e);
 
 /* task_id_parse - a positive decimal int64 task id. */
 int task_id_parse(const char *s, int64_t *id, struct err *e);
+
+/* task_version_parse - NULL (no precondition: *@out = 0) or a positive
+ * decimal version for the if_version precondition. */
+int task_version_parse(const char *s, int64_t *out, struct err *e);
 
 /* task_status_parse - NULL or "all" | "pending" | "completed". */
 int task_status_parse(const char *s, enum task_status_filter *out, struct err *e);

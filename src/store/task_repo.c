@@ -9,7 +9,7 @@
 #include "store/db_internal.h"
 
 #define TASK_COLUMNS \
-	"id, user_id, title, description, completed, " \
+	"id, user_id, title, description, completed, version, " \
 	"to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), " \
 	"to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
@@ -38,22 +38,25 @@ static const struct db_stmt update_stmt = {
 	"UPDATE tasks SET "
 	"title = CASE WHEN $3::boolean THEN $4 ELSE title END, "
 	"description = CASE WHEN $5::boolean THEN $6 ELSE description END, "
-	"updated_at = now() "
-	"WHERE user_id = $1 AND id = $2 RETURNING " TASK_COLUMNS,
-	6, false,
+	"version = version + 1, updated_at = now() "
+	"WHERE user_id = $1 AND id = $2 AND ($7::bigint IS NULL OR version = $7::bigint) "
+	"RETURNING " TASK_COLUMNS,
+	7, false,
 };
 
 static const struct db_stmt delete_stmt = {
 	"task_delete",
-	"DELETE FROM tasks WHERE user_id = $1 AND id = $2",
-	2, false,
+	"DELETE FROM tasks WHERE user_id = $1 AND id = $2 "
+	"AND ($3::bigint IS NULL OR version = $3::bigint)",
+	3, false,
 };
 
 static const struct db_stmt toggle_stmt = {
 	"task_toggle_complete",
-	"UPDATE tasks SET completed = NOT completed, updated_at = now() "
-	"WHERE user_id = $1 AND id = $2 RETURNING " TASK_COLUMNS,
-	2, false,
+	"UPDATE tasks SET completed = NOT completed, version = version + 1, updated_at = now() "
+	"WHERE user_id = $1 AND id = $2 AND ($3::bigint IS NULL OR version = $3::bigint) "
+	"RETURNING " TASK_COLUMNS,
+	3, false,
 };
 
 static void row_to_task(PGresult *r, int row, struct task *t)
@@ -64,20 +67,50 @@ static void row_to_task(PGresult *r, int row, struct task *t)
 	t->title = xstrdup(PQgetvalue(r, row, 2));
 	t->description = PQgetisnull(r, row, 3) ? NULL : xstrdup(PQgetvalue(r, row, 3));
 	t->completed = PQgetvalue(r, row, 4)[0] == 't';
-	snprintf(t->created_at, sizeof(t->created_at), "%s", PQgetvalue(r, row, 5));
-	snprintf(t->updated_at, sizeof(t->updated_at), "%s", PQgetvalue(r, row, 6));
+	t->version = strtoll(PQgetvalue(r, row, 5), NULL, 10);
+	snprintf(t->created_at, sizeof(t->created_at), "%s", PQgetvalue(r, row, 6));
+	snprintf(t->updated_at, sizeof(t->updated_at), "%s", PQgetvalue(r, row, 7));
 }
 
-/* Run a statement expected to return at most one task row. */
+static const struct db_stmt version_stmt = {
+	"task_version",
+	"SELECT version FROM tasks WHERE user_id = $1 AND id = $2",
+	2, true,
+};
+
+/* A write matched no row: the task is missing (404), or an if_version
+ * precondition failed (409). */
+static int missing_or_conflict(const char *user_id, const char *idbuf, int64_t id,
+			       int64_t if_version, struct err *e)
+{
+	if (if_version == 0)
+		return err_set(e, TODO_ENOTFOUND, "id", "task %" PRId64 " not found", id);
+	const char *params[] = { user_id, idbuf };
+	PGresult *r;
+	int rc = db__exec(&version_stmt, params, &r, e);
+	if (rc)
+		return rc;
+	if (PQntuples(r) == 0)
+		rc = err_set(e, TODO_ENOTFOUND, "id", "task %" PRId64 " not found", id);
+	else
+		rc = err_set(e, TODO_ECONFLICT, "if_version",
+			     "task %" PRId64 " is at version %s, not %" PRId64, id,
+			     PQgetvalue(r, 0, 0), if_version);
+	PQclear(r);
+	return rc;
+}
+
+/* Run a statement expected to return at most one task row; params[0] is
+ * the user and params[1] the id. */
 static int one_task(const struct db_stmt *st, const char *const *params, struct task *out,
-		    int64_t id, struct err *e)
+		    int64_t id, int64_t if_version, struct err *e)
 {
 	PGresult *r;
 	int rc = db__exec(st, params, &r, e);
 	if (rc)
 		return rc;
 	if (PQntuples(r) == 0)
-		rc = err_set(e, TODO_ENOTFOUND, "id", "task %" PRId64 " not found", id);
+		rc = missing_or_conflict(params[0], params[1], id, if_version, e);
 	else
 		row_to_task(r, 0, out);
 	PQclear(r);
@@ -87,7 +120,7 @@ static int one_task(const struct db_stmt *st, const char *const *params, struct 
 int task_repo_insert(const char *user_id, const struct task_input *in, struct task *out, struct err *e)
 {
 	const char *params[] = { user_id, in->title, in->has_description ? in->description : NULL };
-	return one_task(&insert_stmt, params, out, 0, e);
+	return one_task(&insert_stmt, params, out, 0, 0, e);
 }
 
 int task_repo_get(const char *user_id, int64_t id, struct task *out, struct err *e)
@@ -95,7 +128,7 @@ int task_repo_get(const char *user_id, int64_t id, struct task *out, struct err 
 	char idbuf[24];
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
 	const char *params[] = { user_id, idbuf };
-	return one_task(&get_stmt, params, out, id, e);
+	return one_task(&get_stmt, params, out, id, 0, e);
 }
 
 int task_repo_list(const char *user_id, enum task_status_filter filter,
@@ -118,38 +151,49 @@ int task_repo_list(const char *user_id, enum task_status_filter filter,
 	return 0;
 }
 
-int task_repo_update(const char *user_id, int64_t id, const struct task_input *in,
-		     struct task *out, struct err *e)
+/* Text of an optional if_version precondition (0 = none -> SQL NULL). */
+static const char *version_param(int64_t if_version, char buf[24])
 {
-	char idbuf[24];
+	if (if_version == 0)
+		return NULL;
+	snprintf(buf, 24, "%" PRId64, if_version);
+	return buf;
+}
+
+int task_repo_update(const char *user_id, int64_t id, int64_t if_version,
+		     const struct task_input *in, struct task *out, struct err *e)
+{
+	char idbuf[24], vbuf[24];
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
 	const char *params[] = {
 		user_id, idbuf,
 		in->has_title ? "true" : "false", in->has_title ? in->title : NULL,
 		in->has_description ? "true" : "false", in->has_description ? in->description : NULL,
+		version_param(if_version, vbuf),
 	};
-	return one_task(&update_stmt, params, out, id, e);
+	return one_task(&update_stmt, params, out, id, if_version, e);
 }
 
-int task_repo_delete(const char *user_id, int64_t id, struct err *e)
+int task_repo_delete(const char *user_id, int64_t id, int64_t if_version, struct err *e)
 {
-	char idbuf[24];
+	char idbuf[24], vbuf[24];
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
-	const char *params[] = { user_id, idbuf };
+	const char *params[] = { user_id, idbuf, version_param(if_version, vbuf) };
 	PGresult *r;
 	int rc = db__exec(&delete_stmt, params, &r, e);
 	if (rc)
 		return rc;
 	if (strcmp(PQcmdTuples(r), "0") == 0)
-		rc = err_set(e, TODO_ENOTFOUND, "id", "task %" PRId64 " not found", id);
+		rc = missing_or_conflict(user_id, idbuf, id, if_version, e);
 	PQclear(r);
 	return rc;
 }
 
-int task_repo_toggle_complete(const char *user_id, int64_t id, struct task *out, struct err *e)
+int task_repo_toggle_complete(const char *user_id, int64_t id, int64_t if_version,
+			      struct task *out, struct err *e)
 {
-	char idbuf[24];
+	char idbuf[24], vbuf[24];
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
-	const char *params[] = { user_id, idbuf };
-	return one_task(&toggle_stmt, params, out, id, e);
+	const char *params[] = { user_id, idbuf, version_param(if_version, vbuf) };
+	return one_task(&toggle_stmt, params, out, id, if_version, e);
 }

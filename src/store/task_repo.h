@@ -3,7 +3,11 @@
  * filtered by user_id: a task of another user is indistinguishable from a
  * missing one (TODO_ENOTFOUND).
  *
- * Errors: TODO_ENOTFOUND, TODO_EUNAVAIL (database down), TODO_EINTERNAL,
+ * Writes take an optional precondition @if_version (0 = none): the change
+ * applies only if the task is at that version, else TODO_ECONFLICT.
+ * Every change increments the version.
+ *
+ * Errors: TODO_ENOTFOUND, TODO_ECONFLICT, TODO_EUNAVAIL (database down), TODO_EINTERNAL,
  * and whatever the SQLSTATE table maps a constraint failure to.
  * Output structs are filled on success only; release them with task_release.
  */
@@ -22,9 +26,10 @@ int task_repo_get(const char *user_id, int64_t id, struct task *out, struct err 
  * (free each with task_release, then the array). */
 int task_repo_list(const char *user_id, enum task_status_filter filter,
 		   struct task **out, size_t *n, struct err *e);
-int task_repo_update(const char *user_id, int64_t id, const struct task_input *in,
-		     struct task *out, struct err *e);
-int task_repo_delete(const char *user_id, int64_t id, struct err *e);
-int task_repo_toggle_complete(const char *user_id, int64_t id, struct task *out, struct err *e);
+int task_repo_update(const char *user_id, int64_t id, int64_t if_version,
+		     const struct task_input *in, struct task *out, struct err *e);
+int task_repo_delete(const char *user_id, int64_t id, int64_t if_version, struct err *e);
+int task_repo_toggle_complete(const char *user_id, int64_t id, int64_t if_version,
+			      struct task *out, struct err *e);
 
 #endif

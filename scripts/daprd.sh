@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# daprd.sh start|stop|status: the Dapr sidecar for todod, standalone (self-hosted) mode.
+#   cwd $TODOD_ROOT (component files use repo-relative paths), log $TODOD_WORK/logs/daprd.log,
+#   pid $TODOD_WORK/daprd.pid. `start` returns once /v1.0/healthz/outbound answers 2xx: the Dapr
+#   HTTP/gRPC APIs serve and the components are loaded; the app need not be up yet.
+# Env: APP_ID (todod), APP_PORT (50051), DAPR_GRPC_PORT (50001), DAPR_HTTP_PORT (3500),
+#   DAPR_RESOURCES (components/local), SCHEDULER_PORT (50006), DAPR_LISTEN_ADDRESSES (127.0.0.1),
+#   DAPR_LOG_LEVEL (info), DAPRD_START_TIMEOUT (60 s), DAPRD_EXTRA_ARGS (appended, word-split).
+#   DAPR_API_TOKEN / APP_API_TOKEN are inherited by daprd when set (it reads them from its env).
+# Metrics are off (their default port 9090 clashes too easily); no placement (no actors/workflows);
+# no mTLS (no sentry); the internal gRPC port (daprd-to-daprd) is picked at random by daprd.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+APP_ID=${APP_ID:-todod}
+APP_PORT=${APP_PORT:-50051}
+DAPR_GRPC_PORT=${DAPR_GRPC_PORT:-50001}
+DAPR_HTTP_PORT=${DAPR_HTTP_PORT:-3500}
+DAPR_RESOURCES=${DAPR_RESOURCES:-$TODOD_ROOT/components/local}
+SCHEDULER_PORT=${SCHEDULER_PORT:-50006}
+PIDFILE=$TODOD_WORK/daprd.pid
+LOGFILE=$TODOD_WORK/logs/daprd.log
+BIN=$DAPR_BIN_DIR/daprd
+
+running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+
+start() {
+	if running; then
+		log "daprd already running (pid $(cat "$PIDFILE"))"
+		return 0
+	fi
+	[ -x "$BIN" ] || die "$BIN missing: run scripts/install-dapr.sh"
+	[ -d "$DAPR_RESOURCES" ] || die "resources dir $DAPR_RESOURCES missing"
+	mkdir -p "$(dirname "$LOGFILE")"
+	local -a args=(
+		--mode standalone
+		--app-id "$APP_ID"
+		--app-port "$APP_PORT"
+		--app-protocol grpc
+		--app-channel-address 127.0.0.1
+		--enable-app-health-check
+		--app-health-probe-interval 1
+		--dapr-grpc-port "$DAPR_GRPC_PORT"
+		--dapr-http-port "$DAPR_HTTP_PORT"
+		--dapr-listen-addresses "${DAPR_LISTEN_ADDRESSES:-127.0.0.1}"
+		--resources-path "$DAPR_RESOURCES"
+		--enable-mtls=false
+		--enable-metrics=false
+		--scheduler-host-address "127.0.0.1:$SCHEDULER_PORT"
+		--log-level "${DAPR_LOG_LEVEL:-info}"
+	)
+	# shellcheck disable=SC2206
+	args+=(${DAPRD_EXTRA_ARGS:-})
+	log "starting daprd $APP_ID: http $DAPR_HTTP_PORT, grpc $DAPR_GRPC_PORT, app grpc $APP_PORT (log $LOGFILE)"
+	echo "=== $(date -Is) cd $TODOD_ROOT && $BIN ${args[*]}" >>"$LOGFILE"
+	# DAPR_API_TOKEN / APP_API_TOKEN pass through the environment when the caller exported them.
+	(cd "$TODOD_ROOT" && exec setsid "$BIN" "${args[@]}" >>"$LOGFILE" 2>&1 </dev/null) &
+	echo $! >"$PIDFILE"
+	local pid=$! url="http://127.0.0.1:$DAPR_HTTP_PORT/v1.0/healthz/outbound"
+	local deadline=$((SECONDS + ${DAPRD_START_TIMEOUT:-60}))
+	until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			rm -f "$PIDFILE"
+			tail -n 20 "$LOGFILE" >&2
+			die "daprd exited during start (log $LOGFILE)"
+		fi
+		if ((SECONDS >= deadline)); then
+			tail -n 20 "$LOGFILE" >&2
+			stop_pidfile "$PIDFILE"
+			die "daprd did not answer $url within ${DAPRD_START_TIMEOUT:-60}s (log $LOGFILE)"
+		fi
+		sleep 0.2
+	done
+	log "daprd ready (pid $pid)"
+}
+
+stop() {
+	if running; then log "stopping daprd (pid $(cat "$PIDFILE"))"; fi
+	# daprd's graceful shutdown is 5 s by default; allow a little more before SIGKILL.
+	stop_pidfile "$PIDFILE" 15
+}
+
+case ${1:-} in
+start) start ;;
+stop) stop ;;
+status) if running; then echo "running (pid $(cat "$PIDFILE"))"; else echo stopped; exit 1; fi ;;
+*) die "usage: $0 start|stop|status" ;;
+esac

@@ -8,6 +8,26 @@
 
 #include <jwt.h>
 
+/* claim_int - read the integer claim @name into @val. Returns 0, -ENOENT
+ * when the claim is absent, or -EINVAL when it is not a JSON integer.
+ * libjwt 1.10's jwt_get_grant_int reads a string, real or boolean as 0
+ * without an error, so the type is checked on the claim's JSON text. */
+static int claim_int(jwt_t *jwt, const char *name, long *val)
+{
+	char *text = jwt_get_grants_json(jwt, name);
+	if (!text)
+		return -ENOENT;
+	char *end = NULL;
+	errno = 0;
+	long v = (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'))
+		 ? strtol(text, &end, 10) : 0;
+	int rc = end && *end == '\0' && errno == 0 ? 0 : -EINVAL;
+	free(text);
+	if (rc == 0)
+		*val = v;
+	return rc;
+}
+
 int auth_verify_bearer(const char *authorization, const uint8_t *key, size_t keylen,
 		       time_t now, char *sub, size_t subsz, struct err *e)
 {
@@ -35,9 +55,8 @@ int auth_verify_bearer(const char *authorization, const uint8_t *key, size_t key
 			     jwt_alg_str(jwt_get_alg(jwt)));
 		goto out_free_jwt;
 	}
-	errno = 0;
-	long exp = jwt_get_grant_int(jwt, "exp");
-	if (errno != 0) {
+	long exp, nbf;
+	if (claim_int(jwt, "exp", &exp) != 0) {
 		rc = err_set(e, TODO_EUNAUTH, "authorization",
 			     "invalid bearer token: missing or non-integer \"exp\" claim");
 		goto out_free_jwt;
@@ -46,12 +65,11 @@ int auth_verify_bearer(const char *authorization, const uint8_t *key, size_t key
 		rc = err_set(e, TODO_EUNAUTH, "authorization", "bearer token expired");
 		goto out_free_jwt;
 	}
-	errno = 0;
-	long nbf = jwt_get_grant_int(jwt, "nbf");
-	if (errno == 0 && (time_t)nbf > now) {
+	int nbf_rc = claim_int(jwt, "nbf", &nbf);
+	if (nbf_rc == 0 && (time_t)nbf > now) {
 		rc = err_set(e, TODO_EUNAUTH, "authorization", "bearer token not yet valid (nbf)");
 		goto out_free_jwt;
-	} else if (errno == EINVAL) {
+	} else if (nbf_rc == -EINVAL) {
 		rc = err_set(e, TODO_EUNAUTH, "authorization",
 			     "invalid bearer token: non-integer \"nbf\" claim");
 		goto out_free_jwt;

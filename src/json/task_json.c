@@ -30,10 +30,13 @@ static int take_string(json_t *v, const char *field, bool nullable, char **out, 
 int task_json_parse_input(const uint8_t *body, size_t len, struct task_input *in, struct err *e)
 {
 	memset(in, 0, sizeof(*in));
-	if (len == 0)
+	size_t ws = 0;   /* body is not NUL-terminated: count leading white space by hand */
+	while (ws < len && (body[ws] == ' ' || body[ws] == '\t' || body[ws] == '\r' || body[ws] == '\n'))
+		ws++;
+	if (ws == len)
 		return err_set(e, TODO_EINVAL, "body", "request body is empty: expected a JSON object");
 	json_error_t jerr;
-	json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!root)
 		return err_set(e, TODO_EINVAL, "body",
 			       "could not parse JSON body: %s at line %d column %d",
@@ -65,7 +68,7 @@ out_decref:
 
 static json_t *task_to_json(const struct task *t)
 {
-	return json_pack("{sI ss ss s? sb sI ss ss}",
+	return json_pack("{sI ss ss ss? sb sI ss ss}",
 			 "id", (json_int_t)t->id,
 			 "user_id", t->user_id,
 			 "title", t->title,

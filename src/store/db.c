@@ -1,5 +1,6 @@
 #include "store/db.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,16 +88,28 @@ PGconn *db__connect(const char *conninfo, struct err *e)
 	return c;
 }
 
+/* Whether the idle connection @c is still usable. A server that shuts down
+ * sends a FATAL message and then closes the socket; one PQconsumeInput reads
+ * only the message (libpq sees the EOF on its next read), so read until the
+ * socket has nothing more to give. */
+static bool conn_alive(PGconn *c)
+{
+	for (int i = 0; i < 4; i++) {
+		if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK)
+			return false;
+		struct pollfd p = { .fd = PQsocket(c), .events = POLLIN };
+		if (poll(&p, 1, 0) == 0)
+			return PQtransactionStatus(c) == PQTRANS_IDLE;
+	}
+	return false;
+}
+
 /* Make sure this thread has a live connection. A connection whose server
- * went away while idle is noticed here (PQconsumeInput reads the EOF or the
- * server's FATAL notice) and replaced before anything is sent. */
+ * went away while idle is noticed here and replaced before anything is sent. */
 static int ensure_conn(struct err *e)
 {
-	if (tc.conn && PQstatus(tc.conn) == CONNECTION_OK) {
-		if (PQconsumeInput(tc.conn) && PQstatus(tc.conn) == CONNECTION_OK &&
-		    PQtransactionStatus(tc.conn) == PQTRANS_IDLE)
-			return 0;
-	}
+	if (tc.conn && PQstatus(tc.conn) == CONNECTION_OK && conn_alive(tc.conn))
+		return 0;
 	if (tc.conn)
 		log_info("database connection lost, reconnecting", NULL);
 	drop_conn();

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# stack.sh up|down|status: the whole service on this machine, behind a real daprd.
+#   up    PostgreSQL, [Kafka], Dapr scheduler, daprd, migrations, todod; returns when a
+#         request through daprd's HTTP port reaches todod (GET /api/version answers 200)
+#   down  stops them in reverse order (each stop is a no-op when not running)
+# Env: TODOD_PROFILE=local|kafka (components/<profile>; default local: in-memory pub/sub),
+#      TODOD_DIAGNOSTICS=1 (self-test routes), TODOD_BUILD (build dir, default $TODOD_ROOT/build),
+#      plus the ports of scripts/{pg,daprd,scheduler}.sh. todod logs to $TODOD_WORK/logs/todod.log.
+source "$(dirname "$0")/lib.sh"
+
+TODOD_PROFILE=${TODOD_PROFILE:-local}
+TODOD_BUILD=${TODOD_BUILD:-$TODOD_ROOT/build}
+TODOD_BIN=$TODOD_BUILD/src/todod
+TODOD_PID=$TODOD_WORK/todod.pid
+TODOD_LOG=$TODOD_WORK/logs/todod.log
+export APP_ID=${APP_ID:-todod}
+export APP_PORT=${APP_PORT:-50051}
+export DAPR_GRPC_PORT=${DAPR_GRPC_PORT:-50001}
+export DAPR_HTTP_PORT=${DAPR_HTTP_PORT:-3500}
+export DAPR_RESOURCES=$TODOD_ROOT/components/$TODOD_PROFILE
+S=$TODOD_ROOT/scripts
+
+case $TODOD_PROFILE in local | kafka) ;; *) die "TODOD_PROFILE must be local or kafka, not '$TODOD_PROFILE'" ;; esac
+
+todod_running() { [ -f "$TODOD_PID" ] && kill -0 "$(cat "$TODOD_PID")" 2>/dev/null; }
+
+# todod reads its secrets (JWT key, database URL) from daprd's secret store.
+start_todod() {
+	if todod_running; then
+		log "todod already running (pid $(cat "$TODOD_PID"))"
+		return 0
+	fi
+	[ -x "$TODOD_BIN" ] || die "$TODOD_BIN missing: build first (meson setup build && ninja -C build)"
+	mkdir -p "$(dirname "$TODOD_LOG")"
+	log "migrating the database (secrets through daprd)"
+	TODOD_APP_PORT=$APP_PORT "$TODOD_BIN" migrate up >>"$TODOD_LOG" 2>&1 || {
+		tail -n 20 "$TODOD_LOG" >&2
+		die "todod migrate up failed (log $TODOD_LOG)"
+	}
+	log "starting todod on 127.0.0.1:$APP_PORT (log $TODOD_LOG)"
+	(TODOD_APP_PORT=$APP_PORT exec setsid "$TODOD_BIN" >>"$TODOD_LOG" 2>&1 </dev/null) &
+	echo $! >"$TODOD_PID"
+}
+
+# Poll a request through daprd until todod answers it.
+wait_ready() {
+	local url="http://127.0.0.1:$DAPR_HTTP_PORT/v1.0/invoke/$APP_ID/method/api/version"
+	local deadline=$((SECONDS + ${STACK_READY_TIMEOUT:-90}))
+	until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+		if ! todod_running; then
+			tail -n 30 "$TODOD_LOG" >&2
+			die "todod exited during start (log $TODOD_LOG)"
+		fi
+		((SECONDS < deadline)) || {
+			tail -n 20 "$TODOD_LOG" >&2
+			tail -n 20 "$TODOD_WORK/logs/daprd.log" >&2
+			die "no answer from todod through daprd at $url within ${STACK_READY_TIMEOUT:-90}s"
+		}
+		sleep 0.2
+	done
+}
+
+up() {
+	local t0=$SECONDS
+	"$S/pg.sh" start
+	[ "$TODOD_PROFILE" = kafka ] && "$S/kafka.sh" start
+	"$S/scheduler.sh" start
+	"$S/daprd.sh" start
+	start_todod
+	wait_ready
+	log "stack up ($TODOD_PROFILE profile) in $((SECONDS - t0))s: http://127.0.0.1:$DAPR_HTTP_PORT/v1.0/invoke/$APP_ID/method/api/..."
+}
+
+down() {
+	if todod_running; then log "stopping todod (pid $(cat "$TODOD_PID"))"; fi
+	stop_pidfile "$TODOD_PID" 15
+	"$S/daprd.sh" stop
+	"$S/scheduler.sh" stop
+	"$S/kafka.sh" stop
+	"$S/pg.sh" stop
+}
+
+case ${1:-} in
+up) up ;;
+down) down ;;
+restart-todod)
+	stop_pidfile "$TODOD_PID" 15
+	start_todod
+	wait_ready
+	;;
+status)
+	for s in pg kafka scheduler daprd; do printf '%-10s ' "$s"; "$S/$s.sh" status || true; done
+	printf '%-10s ' todod
+	if todod_running; then echo "running (pid $(cat "$TODOD_PID"))"; else echo stopped; fi
+	;;
+*) die "usage: $0 up|down|status|restart-todod" ;;
+esac

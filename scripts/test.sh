@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# README command 2 (and .ci/run): set up this machine and run every test suite.
+#   unit             cmocka suites (build/)
+#   unit-sanitizers  the same under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
+#   integration      todod's AppCallback over gRPC against a real PostgreSQL (incl. a restart)
+#   e2e-kafka        REST through a real daprd + scheduler + Kafka + PostgreSQL (pytest)
+#   e2e-local        the same on the light default profile (in-memory pub/sub)
+# Exits non-zero if any suite fails; ends with each runner's summary lines.
+source "$(dirname "$0")/lib.sh"
+set +e
+S=$TODOD_ROOT/scripts
+cd "$TODOD_ROOT"
+t0=$SECONDS
+summary=$TODOD_WORK/test-summary.txt
+mkdir -p "$TODOD_WORK/logs"
+: >"$summary"
+failed=0
+
+set -e
+"$S/install-deps.sh"
+"$S/install-dapr.sh"
+"$S/install-kafka.sh"
+"$S/build.sh" build
+"$S/build.sh" build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+"$S/stack.sh" down >/dev/null 2>&1 # a stack left over from an earlier run
+log "set-up done in $((SECONDS - t0))s"
+set +e
+
+# run NAME CMD...: run one suite, keep its last summary lines, remember failure.
+run() {
+	local name=$1 t=$SECONDS rc
+	shift
+	log "=== $name"
+	"$@" 2>&1 | tee "$TODOD_WORK/logs/suite-$name.log"
+	rc=${PIPESTATUS[0]}
+	{
+		printf '%-16s %s in %ss\n' "$name" "$([ "$rc" = 0 ] && echo PASS || echo "FAIL (exit $rc)")" $((SECONDS - t))
+		grep -E '^(Ok|Expected Fail|Fail|Unexpected Pass|Skipped|Timeout): ' "$TODOD_WORK/logs/suite-$name.log" | tr '\n' ' ' | sed 's/^/                 /'
+		grep -E '^=+ .*(passed|failed|error).* =+$' "$TODOD_WORK/logs/suite-$name.log" | sed 's/^/                 /'
+		echo
+	} >>"$summary"
+	[ "$rc" = 0 ] || failed=1
+}
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run unit meson test -C build --suite unit --print-errorlogs
+run unit-sanitizers meson test -C build-asan --suite unit --print-errorlogs
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+"$S/pg.sh" start
+export TODOD_TEST_DATABASE_URL="postgres://todod:todod@127.0.0.1:${PGPORT_TODOD:-55432}/todod_test"
+export TODOD_TEST_PG_RESTART="$S/pg.sh stop && $S/pg.sh start"
+run integration meson test -C build --suite integration --print-errorlogs
+
+e2e() { # e2e PROFILE
+	export TODOD_PROFILE=$1 TODOD_DIAGNOSTICS=1
+	"$S/stack.sh" up || { "$S/stack.sh" down; return 1; }
+	TODOD_E2E_PROFILE=$1 \
+		TODOD_E2E_DAPR_HTTP="http://127.0.0.1:${DAPR_HTTP_PORT:-3500}" \
+		TODOD_E2E_JWT_SECRET=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["jwt-secret"])' components/local/dev-secrets.json) \
+		python3 -m pytest test/e2e -q -p no:cacheprovider -rfE
+	local rc=$?
+	"$S/stack.sh" down
+	return $rc
+}
+run e2e-kafka e2e kafka
+run e2e-local e2e local
+
+echo
+echo "==== summary (total $((SECONDS - t0))s) ===="
+cat "$summary"
+if ((failed)); then
+	echo "SOME SUITES FAILED"
+	exit 1
+fi
+echo "ALL SUITES PASSED"

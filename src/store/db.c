@@ -70,6 +70,14 @@ int db__map_error(const char *sqlstate)
 	return TODO_EINTERNAL;
 }
 
+/* libpq prints server notices to stderr by default; route them to our log. */
+static void notice_to_log(void *arg, const char *message)
+{
+	(void)arg;
+	char q[512];
+	log_info("database notice", "notice=%s", log_quote(q, sizeof(q), message));
+}
+
 PGconn *db__connect(const char *conninfo, struct err *e)
 {
 	const char *keys[] = { "dbname", "connect_timeout", "application_name", NULL };
@@ -85,6 +93,7 @@ PGconn *db__connect(const char *conninfo, struct err *e)
 		err_set(e, TODO_EUNAVAIL, NULL, "database unavailable");
 		return NULL;
 	}
+	PQsetNoticeProcessor(c, notice_to_log, NULL);
 	return c;
 }
 

@@ -185,6 +185,19 @@ bool harness_alive(struct harness_todod *t, int *status)
 	return false;
 }
 
+/* Whether something accepts TCP connections on 127.0.0.1:@port. */
+static bool port_open(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return false;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bool ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(fd);
+	return ok;
+}
+
 int harness_wait_healthy(struct harness_todod *t, int timeout_ms, char *why, size_t whysz)
 {
 	long long deadline = mono_ms() + timeout_ms;
@@ -201,7 +214,13 @@ int harness_wait_healthy(struct harness_todod *t, int timeout_ms, char *why, siz
 		}
 		free(msg);
 		msg = NULL;
-		last = harness_health(t, &msg);
+		/* Wait for the port before the first gRPC call: a refused
+		 * connection puts the channel into reconnect back-off (1 s,
+		 * then longer), which would slow every start by seconds. */
+		if (port_open(t->port))
+			last = harness_health(t, &msg);
+		else
+			last = RPC_UNAVAILABLE;
 		if (last == RPC_OK) {
 			free(msg);
 			return 0;

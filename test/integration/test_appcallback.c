@@ -500,6 +500,54 @@ static void test_toggle_complete(void **state)
 	json_decref(t);
 }
 
+static void test_if_version_precondition(void **state)
+{
+	(void)state;
+	json_t *t = create_task("alice", auth_alice, "versioned", NULL);
+	json_int_t id = jint(t, "id"), v = jint(t, "version");
+	char path[128], cpath[128], q[64], want[96];
+	task_path(path, sizeof(path), "alice", id, NULL);
+	task_path(cpath, sizeof(cpath), "alice", id, "/complete");
+
+	snprintf(q, sizeof(q), "if_version=%lld", (long long)v);
+	json_t *u = call_ok(HTTP_PUT, path, q, "{\"title\":\"v2\"}", auth_alice);
+	assert_int_equal(jint(u, "version"), v + 1);
+	json_decref(u);
+
+	/* A stale version: 409 (ALREADY_EXISTS) naming both versions, nothing written. */
+	char *before = db_fingerprint();
+	snprintf(want, sizeof(want), "task %lld is at version %lld, not %lld", (long long)id,
+		 (long long)v + 1, (long long)v);
+	call_err(HTTP_PUT, path, q, "{\"title\":\"stale\"}", auth_alice, RPC_ALREADY_EXISTS, want);
+	call_err(HTTP_PATCH, cpath, q, NULL, auth_alice, RPC_ALREADY_EXISTS, want);
+	call_err(HTTP_DELETE, path, q, NULL, auth_alice, RPC_ALREADY_EXISTS, want);
+	call_err(HTTP_PUT, path, "if_version=abc", "{\"title\":\"x\"}", auth_alice,
+		 RPC_INVALID_ARGUMENT, "if_version \"abc\" is not a positive integer");
+	call_err(HTTP_DELETE, path, "if_version=0", NULL, auth_alice,
+		 RPC_INVALID_ARGUMENT, "if_version \"0\" is not a positive integer");
+	call_err(HTTP_PATCH, cpath, "if_version=-1", NULL, auth_alice,
+		 RPC_INVALID_ARGUMENT, "if_version \"-1\" is not a positive integer");
+	call_err(HTTP_GET, path, q, NULL, auth_alice, RPC_INVALID_ARGUMENT,
+		 "unknown query parameter \"if_version\"");
+	/* Another user with the right version still sees no task (no version leak). */
+	snprintf(q, sizeof(q), "if_version=%lld", (long long)v + 1);
+	char bpath[128];
+	task_path(bpath, sizeof(bpath), "bob", id, NULL);
+	snprintf(want, sizeof(want), "task %lld not found", (long long)id);
+	call_err(HTTP_PUT, bpath, q, "{\"title\":\"x\"}", auth_bob, RPC_NOT_FOUND, want);
+	call_err(HTTP_DELETE, bpath, q, NULL, auth_bob, RPC_NOT_FOUND, want);
+	assert_fingerprint(before);
+	free(before);
+
+	json_t *c = call_ok(HTTP_PATCH, cpath, q, NULL, auth_alice);
+	assert_int_equal(jint(c, "version"), v + 2);
+	assert_true(jbool(c, "completed"));
+	json_decref(c);
+	snprintf(q, sizeof(q), "if_version=%lld", (long long)v + 2);
+	json_decref(call_ok(HTTP_DELETE, path, q, NULL, auth_alice));
+	json_decref(t);
+}
+
 /* ---- tests: authentication and authorisation ---- */
 
 static void test_auth_failures(void **state)
@@ -703,7 +751,9 @@ static void test_malformed_input_changes_nothing(void **state)
 		/* JSON syntax and shape (field: the body) */
 		{ HTTP_POST, list, "", "{\"title\":", 0, RPC_INVALID_ARGUMENT, "could not parse JSON body" },
 		{ HTTP_POST, list, "", "not json", 0, RPC_INVALID_ARGUMENT, "could not parse JSON body" },
-		{ HTTP_POST, list, "", "\"title\"", 0, RPC_INVALID_ARGUMENT, "could not parse JSON body" },
+		{ HTTP_POST, list, "", "\"title\"", 0, RPC_INVALID_ARGUMENT, "body must be a JSON object" },
+		{ HTTP_POST, list, "", "null", 0, RPC_INVALID_ARGUMENT, "body must be a JSON object" },
+		{ HTTP_POST, list, "", " \r\n", 0, RPC_INVALID_ARGUMENT, "request body is empty" },
 		{ HTTP_POST, list, "", "[{\"title\":\"x\"}]", 0, RPC_INVALID_ARGUMENT, "body must be a JSON object" },
 		{ HTTP_POST, list, "", "{\"title\":\"a\",\"title\":\"b\"}", 0, RPC_INVALID_ARGUMENT, "duplicate" },
 		{ HTTP_POST, list, "", NULL, 0, RPC_INVALID_ARGUMENT, "request body is empty" },
@@ -1156,6 +1206,7 @@ int main(void)
 		cmocka_unit_test(test_task_crud),
 		cmocka_unit_test(test_list_status_filter),
 		cmocka_unit_test(test_toggle_complete),
+		cmocka_unit_test(test_if_version_precondition),
 		cmocka_unit_test(test_auth_failures),
 		cmocka_unit_test(test_subject_must_match_user),
 		cmocka_unit_test(test_users_are_isolated),

@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # daprd.sh start|stop|status: the Dapr sidecar for todod, standalone (self-hosted) mode.
 #   cwd $TODOD_ROOT (component files use repo-relative paths), log $TODOD_WORK/logs/daprd.log,
-#   pid $TODOD_WORK/daprd.pid. `start` returns once /v1.0/healthz/outbound answers 2xx: the Dapr
-#   HTTP/gRPC APIs serve and the components are loaded; the app need not be up yet.
+#   pid $TODOD_WORK/daprd.pid. `start` returns once /v1.0/healthz/outbound answers 2xx (the Dapr
+#   HTTP/gRPC APIs serve and the components are loaded) and /v1.0/metadata shows the scheduler
+#   connected; the app need not be up yet. daprd keeps polling the app port and only then
+#   subscribes to topics and opens its job streams: jobs due earlier are delivered once the app is up.
 # Env: APP_ID (todod), APP_PORT (50051), DAPR_GRPC_PORT (50001), DAPR_HTTP_PORT (3500),
 #   DAPR_RESOURCES (components/local), SCHEDULER_PORT (50006), DAPR_LISTEN_ADDRESSES (127.0.0.1),
-#   DAPR_LOG_LEVEL (info), DAPRD_START_TIMEOUT (60 s), DAPRD_EXTRA_ARGS (appended, word-split).
+#   DAPR_LOG_LEVEL (info), DAPRD_START_TIMEOUT (60 s), DAPRD_EXTRA_ARGS (appended, word-split),
+#   DAPR_CONFIG (daprd Configuration file; default components/daprd-config.yaml, see below).
 #   DAPR_API_TOKEN / APP_API_TOKEN are inherited by daprd when set (it reads them from its env).
 # Metrics are off (their default port 9090 clashes too easily); no placement (no actors/workflows);
-# no mTLS (no sentry); the internal gRPC port (daprd-to-daprd) is picked at random by daprd.
+# no mTLS (no sentry). The internal (daprd-to-daprd) gRPC port is daprd's "stable random" pick in
+# 47300-65535 from app id, cwd, uid and hostname (54000 here; a free port if that one is taken;
+# DAPR_INTERNAL_GRPC_PORT fixes it), bound to 127.0.0.1.
+# Name resolution: standalone daprd defaults to mDNS, which multicasts an announcement on every
+# network interface. components/daprd-config.yaml picks the "nameformat" resolver instead (which
+# install-dapr.sh compiles in). Should that file be missing, we write a stand-in to
+# $TODOD_WORK/daprd-config.yaml using the stock "kubernetes" resolver with a template that maps
+# any app id to 127.0.0.1: no multicast, no DNS either. (Calls to our own app id never consult it.)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -22,7 +32,16 @@ PIDFILE=$TODOD_WORK/daprd.pid
 LOGFILE=$TODOD_WORK/logs/daprd.log
 BIN=$DAPR_BIN_DIR/daprd
 
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+# running: the pid file names a live daprd of ours (a stale file whose pid was reused by another
+# program is removed, so `stop` never signals a stranger).
+running() {
+	[ -f "$PIDFILE" ] || return 1
+	case $(readlink "/proc/$(cat "$PIDFILE")/exe" 2>/dev/null) in
+	*/daprd | *"/daprd (deleted)") return 0 ;; # any DAPR_VERSION; "(deleted)": rebuilt under it
+	esac
+	rm -f "$PIDFILE"
+	return 1
+}
 
 start() {
 	if running; then
@@ -32,6 +51,22 @@ start() {
 	[ -x "$BIN" ] || die "$BIN missing: run scripts/install-dapr.sh"
 	[ -d "$DAPR_RESOURCES" ] || die "resources dir $DAPR_RESOURCES missing"
 	mkdir -p "$(dirname "$LOGFILE")"
+	local config=${DAPR_CONFIG:-$TODOD_ROOT/components/daprd-config.yaml}
+	if [ -z "${DAPR_CONFIG:-}" ] && [ ! -f "$config" ]; then
+		config=$TODOD_WORK/daprd-config.yaml
+		cat >"$config" <<-'YAML'
+			apiVersion: dapr.io/v1alpha1
+			kind: Configuration
+			metadata:
+			  name: todod-daprd
+			spec:
+			  nameResolution:
+			    component: kubernetes
+			    configuration:
+			      template: "127.0.0.1:{{.Port}}"
+		YAML
+	fi
+	[ -f "$config" ] || die "daprd config $config missing"
 	local -a args=(
 		--mode standalone
 		--app-id "$APP_ID"
@@ -43,7 +78,10 @@ start() {
 		--dapr-grpc-port "$DAPR_GRPC_PORT"
 		--dapr-http-port "$DAPR_HTTP_PORT"
 		--dapr-listen-addresses "${DAPR_LISTEN_ADDRESSES:-127.0.0.1}"
+		--dapr-internal-grpc-listen-address 127.0.0.1
+		${DAPR_INTERNAL_GRPC_PORT:+--dapr-internal-grpc-port "$DAPR_INTERNAL_GRPC_PORT"}
 		--resources-path "$DAPR_RESOURCES"
+		--config "$config"
 		--enable-mtls=false
 		--enable-metrics=false
 		--scheduler-host-address "127.0.0.1:$SCHEDULER_PORT"
@@ -71,11 +109,26 @@ start() {
 		fi
 		sleep 0.2
 	done
+	# The Jobs API needs the scheduler connection, which daprd makes in the background (its first
+	# attempt often lands ~1 s after the APIs are up). Wait for /v1.0/metadata to list it, so a
+	# caller may schedule jobs at once. DAPRD_WAIT_SCHEDULER=0 skips this (stack without scheduler).
+	if [ "${DAPRD_WAIT_SCHEDULER:-1}" = 1 ]; then
+		until curl -fsS "http://127.0.0.1:$DAPR_HTTP_PORT/v1.0/metadata" 2>/dev/null |
+			grep -q '"connected_addresses":\["'; do
+			if ((SECONDS >= deadline)) || ! kill -0 "$pid" 2>/dev/null; then
+				tail -n 20 "$LOGFILE" >&2
+				stop_pidfile "$PIDFILE"
+				die "daprd did not connect to the scheduler at 127.0.0.1:$SCHEDULER_PORT (scripts/scheduler.sh start?)"
+			fi
+			sleep 0.2
+		done
+	fi
 	log "daprd ready (pid $pid)"
 }
 
 stop() {
-	if running; then log "stopping daprd (pid $(cat "$PIDFILE"))"; fi
+	running || return 0
+	log "stopping daprd (pid $(cat "$PIDFILE"))"
 	# daprd's graceful shutdown is 5 s by default; allow a little more before SIGKILL.
 	stop_pidfile "$PIDFILE" 15
 }

@@ -16,7 +16,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Per-version edits to the copied source. Each one must say why it is there. The recipe string is
 # written to the stamp file, so changing the edits forces a rebuild of the same version.
 #
-# 1.18.2 (default): its whole module graph is served by the module proxy; built unmodified.
+# All versions: compile the "nameformat" name resolver into daprd. components/daprd-config.yaml
+#   selects it so that daprd does not use mDNS (which multicasts on every interface); upstream
+#   tags cmd/daprd/components/nameresolution_nameformat.go `allcomponents` only, so we add
+#   `stablecomponents` to its build constraint. Additive: no other component changes.
+#
+# 1.18.2 (default): its whole module graph is served by the module proxy; only the edit above.
 #
 # 1.18.3: the module proxy available here refuses (403 "This module version is not available")
 #   github.com/dapr/durabletask-go v0.12.4 (and v0.12.2, v0.12.3), the pulsar-client-go fork
@@ -30,12 +35,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 #      (recursive terminate, ContinueAsNew trace reset, terminate inside a batch). We use no workflows.
 dapr_recipe() {
 	case $DAPR_VERSION in
-	1.18.3) echo "1.18.3: -pubsub_pulsar; durabletask-go=v0.12.2-0.20260720132056-79042da5fe61" ;;
-	*) echo "$DAPR_VERSION: unmodified" ;;
+	1.18.3) echo "1.18.3: +nr.nameformat; -pubsub_pulsar; durabletask-go=v0.12.2-0.20260720132056-79042da5fe61" ;;
+	*) echo "$DAPR_VERSION: +nr.nameformat" ;;
 	esac
 }
 
 apply_edits() { # run inside the writable copy
+	local nf=cmd/daprd/components/nameresolution_nameformat.go
+	log "edit: build the nameformat name resolver with stablecomponents too"
+	grep -qx '//go:build allcomponents' "$nf" || die "$nf: unexpected build constraint; review the edit"
+	sed -i '1s|^//go:build allcomponents$|//go:build allcomponents \|\| stablecomponents|' "$nf"
 	case $DAPR_VERSION in
 	1.18.3)
 		log "edit: drop pubsub.pulsar registration (its deps are not served by the module proxy)"
@@ -73,9 +82,10 @@ start=$SECONDS
 log "building dapr $DAPR_VERSION ($RECIPE) with $(go version | cut -d' ' -f3); takes minutes on a cold cache"
 
 log "downloading github.com/dapr/dapr@v$DAPR_VERSION"
-moddir=$(go mod download -json "github.com/dapr/dapr@v$DAPR_VERSION" |
-	sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
-[ -n "$moddir" ] && [ -f "$moddir/go.mod" ] || die "go mod download github.com/dapr/dapr@v$DAPR_VERSION failed"
+json=$(go mod download -json "github.com/dapr/dapr@v$DAPR_VERSION") ||
+	die "go mod download github.com/dapr/dapr@v$DAPR_VERSION failed: $(grep '"Error"' <<<"$json")"
+moddir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$json")
+if [ -z "$moddir" ] || [ ! -f "$moddir/go.mod" ]; then die "no module directory in: $json"; fi
 
 need=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$moddir/go.mod")
 have=$(go env GOVERSION | sed 's/^go//')
@@ -109,7 +119,8 @@ build() { # build NAME PKG [TAGS]
 	log "built $name in $((SECONDS - t))s"
 }
 # daprd refuses to run without a component set tag; stablecomponents includes pubsub.kafka,
-# pubsub.in-memory, state.in-memory, state.postgresql, secretstores.local.file/.env.
+# pubsub.in-memory, state.in-memory, state.postgresql, secretstores.local.file/.env (plus
+# nameresolution.nameformat through the edit above).
 build daprd ./cmd/daprd stablecomponents
 build scheduler ./cmd/scheduler
 

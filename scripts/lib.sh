@@ -11,7 +11,7 @@ TODOD_CACHE=${TODOD_CACHE:-$HOME/.cache/todod}
 TODOD_WORK=${TODOD_WORK:-/tmp/todod-work}
 
 # Pinned versions (see README "Pinned versions" for why).
-DAPR_VERSION=${DAPR_VERSION:-1.18.2}
+DAPR_VERSION=${DAPR_VERSION:-1.18.3}
 KAFKA_VERSION=${KAFKA_VERSION:-3.9.1}
 
 DAPR_BIN_DIR=$TODOD_CACHE/dapr/$DAPR_VERSION

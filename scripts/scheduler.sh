@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # scheduler.sh start|stop|status: Dapr's scheduler (Jobs API backend), standalone, for the local stack.
 #   standalone mode (no Kubernetes), no TLS/sentry, embedded etcd with data in $TODOD_WORK/scheduler,
-#   gRPC on 127.0.0.1:$SCHEDULER_PORT, healthz on 127.0.0.1:$SCHEDULER_HEALTHZ_PORT, metrics off,
+#   gRPC on 127.0.0.1:$SCHEDULER_PORT, healthz (GET /healthz) on $SCHEDULER_HEALTHZ_PORT, metrics off,
 #   log $TODOD_WORK/logs/scheduler.log, pid $TODOD_WORK/scheduler.pid.
 # Ports (env): SCHEDULER_PORT (50006), SCHEDULER_HEALTHZ_PORT (50007), embedded etcd client/peer
 #   SCHEDULER_ETCD_CLIENT_PORT (52379), SCHEDULER_ETCD_PEER_PORT (52380); the etcd ones are moved off
 #   2379/2380 so a real etcd on the machine does not clash. SCHEDULER_EXTRA_ARGS is appended.
-# Job data survives a stop/start; SCHEDULER_RESET=1 on start wipes it first.
+# Jobs survive a stop/start (and a new clone: $TODOD_WORK is outside the repo), so jobs left by an
+# earlier run fire into the app once it connects; SCHEDULER_RESET=1 on start wipes them first.
+# Stop: SIGTERM; the scheduler logs "Graceful shutdown timeout is infinite" and 1.18.2 can hang on
+# shutdown with a stuck stream (fixed in 1.18.3), so stop_pidfile SIGKILLs it after 15 s.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -19,7 +22,16 @@ LOGFILE=$TODOD_WORK/logs/scheduler.log
 DATADIR=$TODOD_WORK/scheduler
 BIN=$DAPR_BIN_DIR/scheduler
 
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+# running: the pid file names a live scheduler of ours (a stale file whose pid was reused by another
+# program is removed, so `stop` never signals a stranger).
+running() {
+	[ -f "$PIDFILE" ] || return 1
+	case $(readlink "/proc/$(cat "$PIDFILE")/exe" 2>/dev/null) in
+	*/scheduler | *"/scheduler (deleted)") return 0 ;; # any DAPR_VERSION; "(deleted)": rebuilt under it
+	esac
+	rm -f "$PIDFILE"
+	return 1
+}
 
 start() {
 	if running; then
@@ -36,6 +48,8 @@ start() {
 		--port "$SCHEDULER_PORT"
 		# Address daprd is told to dial for this scheduler (otherwise it broadcasts its hostname).
 		--override-broadcast-host-port "127.0.0.1:$SCHEDULER_PORT"
+		# 1.18.x ignores --healthz-listen-address (pkg/healthz/server listens on ":port", all
+		# interfaces); passed anyway so a release that honours it binds loopback only.
 		--healthz-listen-address 127.0.0.1
 		--healthz-port "$SCHEDULER_HEALTHZ_PORT"
 		--enable-metrics=false
@@ -76,7 +90,8 @@ start() {
 }
 
 stop() {
-	if running; then log "stopping scheduler (pid $(cat "$PIDFILE"))"; fi
+	running || return 0
+	log "stopping scheduler (pid $(cat "$PIDFILE"))"
 	stop_pidfile "$PIDFILE" 15
 }
 

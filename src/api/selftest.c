@@ -94,7 +94,7 @@ int api_selftest_status(struct http_request *req, struct http_response *resp)
 	const char *id = http_param(req, "probe_id");
 	if (!probe_id_valid(id))
 		return err_set(&resp->err, TODO_EINVAL, "probe_id",
-			       "probe id \"%.40s\" is not %d hex characters", id, PROBE_ID_LEN);
+			       "probe_id \"%.40s\" is not %d hex characters", id, PROBE_ID_LEN);
 	struct probe_receipt r;
 	bool found = probe_log_find(app->probes, id, &r);
 	resp->body = probe_json_status(id, found ? &r : NULL);

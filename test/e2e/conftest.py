@@ -120,7 +120,7 @@ def api(dapr_http):
 @pytest.fixture
 def user(request):
     """A user id unique to this test, so tests never see each other's tasks."""
-    name = request.node.name.replace("[", "-").replace("]", "").replace("_", "-")[:40]
+    name = "".join(c if c.isalnum() else "-" for c in request.node.name.lower())[:40]
     return f"u{int(time.time() * 1000) % 10**9}-{name}"
 
 

@@ -89,7 +89,10 @@ restart-todod)
 	wait_ready
 	;;
 status)
-	for s in pg kafka scheduler daprd; do printf '%-10s ' "$s"; "$S/$s.sh" status || true; done
+	for s in pg kafka scheduler daprd; do
+		printf '%-10s ' "$s"
+		if "$S/$s.sh" status >/dev/null 2>&1; then echo running; else echo stopped; fi
+	done
 	printf '%-10s ' todod
 	if todod_running; then echo "running (pid $(cat "$TODOD_PID"))"; else echo stopped; fi
 	;;

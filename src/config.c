@@ -33,7 +33,7 @@ static int env_long(const char *name, long def, long min, long max, long *out, s
 int config_load(struct config *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
-	long port, workers, maxmsg, maxbody, grace, startup, dapr_port;
+	long port, workers, maxmsg, maxbody, grace, startup, dapr_port, batch, poll;
 	int rc;
 	if ((rc = env_long("TODOD_APP_PORT", 50051, 0, 65535, &port, e)) ||
 	    (rc = env_long("DAPR_GRPC_PORT", 50001, 1, 65535, &dapr_port, e)) ||
@@ -41,7 +41,9 @@ int config_load(struct config *c, struct err *e)
 	    (rc = env_long("TODOD_MAX_MESSAGE_BYTES", 4L << 20, 4096, 64L << 20, &maxmsg, e)) ||
 	    (rc = env_long("TODOD_MAX_BODY_BYTES", 64L << 10, 1024, 16L << 20, &maxbody, e)) ||
 	    (rc = env_long("TODOD_SHUTDOWN_GRACE_MS", 10000, 0, 600000, &grace, e)) ||
-	    (rc = env_long("TODOD_STARTUP_TIMEOUT_MS", 60000, 0, 3600000, &startup, e)))
+	    (rc = env_long("TODOD_STARTUP_TIMEOUT_MS", 60000, 0, 3600000, &startup, e)) ||
+	    (rc = env_long("TODOD_RELAY_BATCH", 500, 1, 10000, &batch, e)) ||
+	    (rc = env_long("TODOD_RELAY_POLL_MS", 50, 1, 60000, &poll, e)))
 		return rc;
 	snprintf(c->listen_addr, sizeof(c->listen_addr), "%s:%ld",
 		 env_or("TODOD_APP_ADDRESS", "127.0.0.1"), port);
@@ -64,6 +66,8 @@ int config_load(struct config *c, struct err *e)
 	c->max_body_bytes = (size_t)maxbody;
 	c->shutdown_grace_ms = (int)grace;
 	c->startup_timeout_ms = (int)startup;
+	c->relay_batch = (int)batch;
+	c->relay_poll_ms = (int)poll;
 	const char *lvl = env_or("TODOD_LOG_LEVEL", "info");
 	c->log_level = log_parse_level(lvl);
 	if (c->log_level < 0)
@@ -107,6 +111,8 @@ void config_usage(FILE *out)
 "  TODOD_MAX_BODY_BYTES     REST request body limit [65536]\n"
 "  TODOD_SHUTDOWN_GRACE_MS  time in-flight calls get on SIGTERM [10000]\n"
 "  TODOD_STARTUP_TIMEOUT_MS how long start-up waits for daprd and the database [60000]\n"
+"  TODOD_RELAY_BATCH        outbox rows published per relay round [500]\n"
+"  TODOD_RELAY_POLL_MS      relay poll interval when idle (local commits wake it at once) [50]\n"
 "  TODOD_LOG_LEVEL          debug|info|warn|error|off [info]\n"
 "  TODOD_DIAGNOSTICS        1 enables the self-test routes and subscription [0]\n",
 	out);

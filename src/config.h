@@ -30,6 +30,8 @@ struct config {
 	int shutdown_grace_ms;        /* TODOD_SHUTDOWN_GRACE_MS */
 	int startup_timeout_ms;       /* TODOD_STARTUP_TIMEOUT_MS */
 	bool diagnostics;             /* TODOD_DIAGNOSTICS */
+	int relay_batch;              /* TODOD_RELAY_BATCH */
+	int relay_poll_ms;            /* TODOD_RELAY_POLL_MS */
 };
 
 /* config_load - fill @c from the environment (values point into environ).

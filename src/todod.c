@@ -27,6 +27,7 @@
 #include "config.h"
 #include "dapr/appcallback.h"
 #include "dapr/dapr_client.h"
+#include "events/relay.h"
 #include "rpc/rpc.h"
 #include "service/probe.h"
 #include "service/task.h"
@@ -150,6 +151,14 @@ static int cmd_serve(const struct config *cfg)
 		goto out_stop_server;
 	}
 
+	struct relay_opts ropts = {
+		.dapr = app.dapr, .pubsub = cfg->pubsub_name,
+		.batch = cfg->relay_batch, .idle_poll_ms = cfg->relay_poll_ms,
+	};
+	if (relay_start(&ropts) != 0) {
+		log_error("could not start the outbox relay", NULL);
+		goto out_stop_server;
+	}
 	atomic_store_explicit(&app.ready, true, memory_order_release);
 	log_info("ready", "version=%s diagnostics=%d", TODOD_VERSION, cfg->diagnostics);
 
@@ -161,6 +170,7 @@ static int cmd_serve(const struct config *cfg)
 
 out_stop_server:
 	rpc_server_stop(srv, cfg->shutdown_grace_ms);
+	relay_stop();   /* after the server: in-flight writes may still nudge it */
 	db_thread_release();
 	log_info("stopped", "status=%d", status);
 out_free_app:

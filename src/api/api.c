@@ -10,6 +10,8 @@
 /* The route table: every REST route of the service, in one place. */
 static const struct route routes[] = {
 	{ HTTP_GET, "api/version", api_meta_version, ROUTE_PUBLIC },
+	{ HTTP_GET, "api/ops/outbox", api_ops_outbox, ROUTE_PUBLIC },
+	{ HTTP_GET, "api/ops/dead-letters/{topic}/{event_id}", api_ops_dead_letter, ROUTE_DIAGNOSTICS },
 
 	{ HTTP_GET, "api/{user_id}/tasks", api_tasks_list, ROUTE_AUTH_USER },
 	{ HTTP_POST, "api/{user_id}/tasks", api_tasks_create, ROUTE_AUTH_USER },
@@ -17,6 +19,8 @@ static const struct route routes[] = {
 	{ HTTP_PUT, "api/{user_id}/tasks/{id}", api_tasks_update, ROUTE_AUTH_USER },
 	{ HTTP_DELETE, "api/{user_id}/tasks/{id}", api_tasks_delete, ROUTE_AUTH_USER },
 	{ HTTP_PATCH, "api/{user_id}/tasks/{id}/complete", api_tasks_toggle_complete, ROUTE_AUTH_USER },
+
+	{ HTTP_GET, "api/{user_id}/activity-logs", api_activity_list, ROUTE_AUTH_USER },
 
 	{ HTTP_POST, "api/{user_id}/selftest/pubsub", api_selftest_pubsub, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },
 	{ HTTP_POST, "api/{user_id}/selftest/job", api_selftest_job, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },

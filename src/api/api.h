@@ -23,6 +23,11 @@ int api_tasks_toggle_complete(struct http_request *req, struct http_response *re
 
 int api_meta_version(struct http_request *req, struct http_response *resp);
 
+int api_activity_list(struct http_request *req, struct http_response *resp);
+
+int api_ops_outbox(struct http_request *req, struct http_response *resp);
+int api_ops_dead_letter(struct http_request *req, struct http_response *resp);
+
 int api_selftest_pubsub(struct http_request *req, struct http_response *resp);
 int api_selftest_job(struct http_request *req, struct http_response *resp);
 int api_selftest_status(struct http_request *req, struct http_response *resp);

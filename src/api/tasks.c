@@ -3,10 +3,14 @@
 
 #include <stdlib.h>
 
+#include "events/task_changes.h"
 #include "http/query.h"
 #include "json/task_json.h"
 #include "service/task.h"
 #include "store/task_repo.h"
+
+/* REST callers act as the user their token names. */
+#define ACTOR(req) (&(struct actor){ .type = "user", .id = (req)->subject })
 
 static int no_query(struct http_request *req, struct err *e)
 {
@@ -67,7 +71,7 @@ int api_tasks_create(struct http_request *req, struct http_response *resp)
 	if (rc == 0)
 		rc = task_input_validate(&in, true, e);
 	if (rc == 0)
-		rc = task_repo_insert(http_param(req, "user_id"), &in, &t, e);
+		rc = task_change_create(http_param(req, "user_id"), ACTOR(req), &in, &t, e);
 	task_input_release(&in);
 	if (rc)
 		return rc;
@@ -128,7 +132,7 @@ int api_tasks_update(struct http_request *req, struct http_response *resp)
 	if (rc == 0)
 		rc = task_input_validate(&in, false, e);
 	if (rc == 0)
-		rc = task_repo_update(http_param(req, "user_id"), id, if_version, &in, &t, e);
+		rc = task_change_update(http_param(req, "user_id"), ACTOR(req), id, if_version, &in, &t, e);
 	task_input_release(&in);
 	if (rc)
 		return rc;
@@ -145,7 +149,7 @@ int api_tasks_delete(struct http_request *req, struct http_response *resp)
 	if (rc == 0)
 		rc = no_body(req, e);
 	if (rc == 0)
-		rc = task_repo_delete(http_param(req, "user_id"), id, if_version, e);
+		rc = task_change_delete(http_param(req, "user_id"), ACTOR(req), id, if_version, e);
 	if (rc)
 		return rc;
 	resp->body = task_json_encode_deleted(id);
@@ -161,7 +165,7 @@ int api_tasks_toggle_complete(struct http_request *req, struct http_response *re
 	if (rc == 0)
 		rc = no_body(req, e);
 	if (rc == 0)
-		rc = task_repo_toggle_complete(http_param(req, "user_id"), id, if_version, &t, e);
+		rc = task_change_toggle_complete(http_param(req, "user_id"), ACTOR(req), id, if_version, &t, e);
 	if (rc)
 		return rc;
 	resp->body = task_json_encode(&t);

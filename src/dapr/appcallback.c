@@ -9,6 +9,8 @@
 #include "app.h"
 #include "base/alloc.h"
 #include "base/log.h"
+#include "events/consumer.h"
+#include "events/event.h"
 #include "dapr/proto/common/v1/common.pb-c.h"
 #include "dapr/proto/runtime/v1/appcallback.pb-c.h"
 #include "http/router.h"
@@ -123,19 +125,40 @@ static void on_invoke(struct app *app, struct rpc_call *call)
 	dapr__proto__common__v1__invoke_request__free_unpacked(in, NULL);
 }
 
+/* Our subscriptions: task-events feeds the activity log (its poison
+ * messages go to task-events-dlq, which we record), plus the self-test topic
+ * in diagnostics mode. Every work subscription shares the component's
+ * consumer group. */
 static void list_subscriptions(struct app *app, struct rpc_call *call)
 {
 	Dapr__Proto__Runtime__V1__ListTopicSubscriptionsResponse out =
 		DAPR__PROTO__RUNTIME__V1__LIST_TOPIC_SUBSCRIPTIONS_RESPONSE__INIT;
-	Dapr__Proto__Runtime__V1__TopicSubscription sub = DAPR__PROTO__RUNTIME__V1__TOPIC_SUBSCRIPTION__INIT;
-	Dapr__Proto__Runtime__V1__TopicSubscription *subs[1] = { &sub };
-	if (app->cfg->diagnostics) {
-		sub.pubsub_name = (char *)app->cfg->pubsub_name;
-		sub.topic = SELFTEST_TOPIC;
-		out.n_subscriptions = 1;
-		out.subscriptions = subs;
+	Dapr__Proto__Runtime__V1__TopicSubscription subs[3];
+	Dapr__Proto__Runtime__V1__TopicSubscription *ptrs[3];
+	static const struct {
+		const char *topic;
+		const char *dead_letter_topic;
+		bool diagnostics_only;
+	} table[] = {
+		{ TOPIC_TASK_EVENTS, TOPIC_TASK_EVENTS DLQ_SUFFIX, false },
+		{ TOPIC_TASK_EVENTS DLQ_SUFFIX, NULL, false },
+		{ SELFTEST_TOPIC, NULL, true },
+	};
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (table[i].diagnostics_only && !app->cfg->diagnostics)
+			continue;
+		dapr__proto__runtime__v1__topic_subscription__init(&subs[n]);
+		subs[n].pubsub_name = (char *)app->cfg->pubsub_name;
+		subs[n].topic = (char *)table[i].topic;
+		if (table[i].dead_letter_topic)
+			subs[n].dead_letter_topic = (char *)table[i].dead_letter_topic;
+		ptrs[n] = &subs[n];
+		n++;
 	}
-	log_info("subscriptions listed", "count=%zu", out.n_subscriptions);
+	out.n_subscriptions = n;
+	out.subscriptions = ptrs;
+	log_info("subscriptions listed", "count=%zu", n);
 	reply(call, &out.base);
 }
 
@@ -147,21 +170,32 @@ static void on_topic_event(struct app *app, struct rpc_call *call)
 		fail(call, RPC_INVALID_ARGUMENT, "could not decode TopicEventRequest%s", NULL);
 		return;
 	}
-	Dapr__Proto__Runtime__V1__TopicEventResponse out = DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__INIT;
+	enum consume_result res;
 	char id[PROBE_ID_LEN + 1];
-	char qt[128];
-	if (app->cfg->diagnostics && strcmp(in->topic, SELFTEST_TOPIC) == 0 &&
-	    probe_json_parse_message(in->data.data, in->data.len, id)) {
+	char qt[128], qi[128];
+	size_t tlen = strlen(in->topic), dlen = strlen(DLQ_SUFFIX);
+	if (strcmp(in->topic, TOPIC_TASK_EVENTS) == 0) {
+		res = consumer_task_event(in->id, in->data.data, in->data.len);
+	} else if (tlen > dlen && strcmp(in->topic + tlen - dlen, DLQ_SUFFIX) == 0) {
+		res = consumer_dead_letter(in->topic, in->id, in->data.data, in->data.len);
+	} else if (app->cfg->diagnostics && strcmp(in->topic, SELFTEST_TOPIC) == 0 &&
+		   probe_json_parse_message(in->data.data, in->data.len, id)) {
 		probe_log_record(app->probes, id, "OnTopicEvent");
 		log_info("topic event", "topic=%s id=%s probe=%s", in->topic,
-			 log_quote(qt, sizeof(qt), in->id), id);
-		out.status = DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__SUCCESS;
+			 log_quote(qi, sizeof(qi), in->id), id);
+		res = CONSUME_SUCCESS;
 	} else {
 		/* Not a message we understand: retrying cannot help. */
 		log_warn("topic event dropped", "topic=%s id=%s reason=\"unknown topic or payload\"",
-			 log_quote(qt, sizeof(qt), in->topic), in->id);
-		out.status = DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__DROP;
+			 log_quote(qt, sizeof(qt), in->topic), log_quote(qi, sizeof(qi), in->id));
+		res = CONSUME_DROP;
 	}
+	Dapr__Proto__Runtime__V1__TopicEventResponse out = DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__INIT;
+	out.status = res == CONSUME_SUCCESS
+		? DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__SUCCESS
+		: res == CONSUME_RETRY
+		? DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__RETRY
+		: DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__DROP;
 	reply(call, &out.base);
 	dapr__proto__runtime__v1__topic_event_request__free_unpacked(in, NULL);
 }

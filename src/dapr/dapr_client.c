@@ -108,6 +108,76 @@ int dapr_publish(struct dapr_client *c, const char *pubsub, const char *topic,
 	return rc;
 }
 
+int dapr_bulk_publish(struct dapr_client *c, const char *pubsub, const char *topic,
+		      const struct dapr_bulk_entry *entries, size_t n, bool *failed,
+		      struct err *e)
+{
+	Dapr__Proto__Runtime__V1__BulkPublishRequest req = DAPR__PROTO__RUNTIME__V1__BULK_PUBLISH_REQUEST__INIT;
+	req.pubsub_name = (char *)pubsub;
+	req.topic = (char *)topic;
+	Dapr__Proto__Runtime__V1__BulkPublishRequestEntry *es = xcalloc(n ? n : 1, sizeof(*es));
+	Dapr__Proto__Runtime__V1__BulkPublishRequestEntry **eptrs = xcalloc(n ? n : 1, sizeof(*eptrs));
+	size_t nmd = 0;
+	for (size_t i = 0; i < n; i++)
+		nmd += entries[i].nmetadata;
+	Dapr__Proto__Runtime__V1__BulkPublishRequestEntry__MetadataEntry *mds = xcalloc(nmd ? nmd : 1, sizeof(*mds));
+	Dapr__Proto__Runtime__V1__BulkPublishRequestEntry__MetadataEntry **mptrs = xcalloc(nmd ? nmd : 1, sizeof(*mptrs));
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		dapr__proto__runtime__v1__bulk_publish_request_entry__init(&es[i]);
+		es[i].entry_id = (char *)entries[i].entry_id;
+		es[i].event.data = (uint8_t *)entries[i].data;
+		es[i].event.len = entries[i].len;
+		es[i].content_type = (char *)entries[i].content_type;
+		es[i].n_metadata = entries[i].nmetadata;
+		es[i].metadata = &mptrs[m];
+		for (size_t k = 0; k < entries[i].nmetadata; k++, m++) {
+			dapr__proto__runtime__v1__bulk_publish_request_entry__metadata_entry__init(&mds[m]);
+			mds[m].key = (char *)entries[i].metadata[k].key;
+			mds[m].value = (char *)entries[i].metadata[k].value;
+			mptrs[m] = &mds[m];
+		}
+		eptrs[i] = &es[i];
+		failed[i] = false;
+	}
+	req.n_entries = n;
+	req.entries = eptrs;
+	struct rpc_reply reply;
+	int rc = call(c, DAPR_METHOD("BulkPublishEvent"), &req.base, &reply, e);
+	if (rc && reply.status == RPC_UNIMPLEMENTED) {
+		rpc_reply_release(&reply);
+		rc = call(c, DAPR_METHOD("BulkPublishEventAlpha1"), &req.base, &reply, e);
+	}
+	if (rc) {
+		for (size_t i = 0; i < n; i++)
+			failed[i] = true;
+	} else {
+		Dapr__Proto__Runtime__V1__BulkPublishResponse *resp =
+			dapr__proto__runtime__v1__bulk_publish_response__unpack(NULL, reply.len, reply.data);
+		if (!resp) {
+			for (size_t i = 0; i < n; i++)
+				failed[i] = true;
+			rc = err_set(e, TODO_EINTERNAL, NULL, "could not decode BulkPublishResponse");
+		} else {
+			for (size_t f = 0; f < resp->n_failedentries; f++) {
+				for (size_t i = 0; i < n; i++)
+					if (strcmp(resp->failedentries[f]->entry_id, entries[i].entry_id) == 0)
+						failed[i] = true;
+				if (f == 0)
+					err_set(e, TODO_EUNAVAIL, NULL, "bulk publish entry failed: %s",
+						resp->failedentries[f]->error);
+			}
+			dapr__proto__runtime__v1__bulk_publish_response__free_unpacked(resp, NULL);
+		}
+	}
+	rpc_reply_release(&reply);
+	free(mptrs);
+	free(mds);
+	free(eptrs);
+	free(es);
+	return rc;
+}
+
 int dapr_schedule_job(struct dapr_client *c, const char *name, const char *due_time,
 		      const char *type_url, const void *data, size_t len, bool overwrite,
 		      struct err *e)

@@ -37,6 +37,23 @@ int dapr_publish(struct dapr_client *c, const char *pubsub, const char *topic,
 		 const void *data, size_t len, const char *content_type,
 		 const struct dapr_kv *metadata, size_t nmetadata, struct err *e);
 
+/* One entry of a bulk publish. */
+struct dapr_bulk_entry {
+	const char *entry_id;          /* unique within the request */
+	const void *data;
+	size_t len;
+	const char *content_type;
+	const struct dapr_kv *metadata;
+	size_t nmetadata;
+};
+
+/* dapr_bulk_publish - BulkPublishEvent (falls back to the Alpha1 RPC on
+ * UNIMPLEMENTED). On return failed[i] is true for every entry daprd did not
+ * publish; when the whole call fails all are marked and an error returned. */
+int dapr_bulk_publish(struct dapr_client *c, const char *pubsub, const char *topic,
+		      const struct dapr_bulk_entry *entries, size_t n, bool *failed,
+		      struct err *e);
+
 /* dapr_schedule_job - a one-shot job @name at @due_time (RFC 3339 or a Go
  * duration such as "2s") carrying @data as Any{type_url, value}. Uses the
  * stable ScheduleJob and falls back to ScheduleJobAlpha1 on UNIMPLEMENTED

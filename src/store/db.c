@@ -15,6 +15,7 @@ static char *g_conninfo;
 
 struct thread_conn {
 	PGconn *conn;
+	bool in_txn;                          /* inside db_tx_begin .. commit/rollback */
 	const char *prepared[MAX_PREPARED];   /* names prepared on this connection */
 	int nprepared;
 };
@@ -117,6 +118,12 @@ static bool conn_alive(PGconn *c)
  * went away while idle is noticed here and replaced before anything is sent. */
 static int ensure_conn(struct err *e)
 {
+	if (tc.in_txn) {
+		/* Never swap the connection under an open transaction. */
+		if (tc.conn && PQstatus(tc.conn) == CONNECTION_OK)
+			return 0;
+		return err_set(e, TODO_EUNAVAIL, NULL, "database unavailable");
+	}
 	if (tc.conn && PQstatus(tc.conn) == CONNECTION_OK && conn_alive(tc.conn))
 		return 0;
 	if (tc.conn)
@@ -195,12 +202,55 @@ int db__exec(const struct db_stmt *st, const char *const *params, PGresult **res
 	bool lost;
 	*res = NULL;
 	int rc = exec_once(st, params, res, e, &lost);
-	if (rc && lost) {
+	if (rc && lost && !tc.in_txn) {
 		drop_conn();
 		if (st->read_only)
 			rc = exec_once(st, params, res, e, &lost);
 	}
 	return rc;
+}
+
+static int exec_command(const char *sql, struct err *e)
+{
+	PGresult *r = PQexec(tc.conn, sql);
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = fail_from_result(r, sql, e);
+	PQclear(r);
+	return rc;
+}
+
+int db_tx_begin(struct err *e)
+{
+	int rc = ensure_conn(e);
+	if (rc)
+		return rc;
+	rc = exec_command("BEGIN", e);
+	if (rc == 0)
+		tc.in_txn = true;
+	return rc;
+}
+
+int db_tx_commit(struct err *e)
+{
+	int rc = exec_command("COMMIT", e);
+	tc.in_txn = false;
+	if (rc && PQstatus(tc.conn) != CONNECTION_OK)
+		drop_conn();
+	return rc;
+}
+
+void db_tx_rollback(void)
+{
+	if (!tc.in_txn)
+		return;
+	tc.in_txn = false;
+	if (tc.conn && PQstatus(tc.conn) == CONNECTION_OK) {
+		PGresult *r = PQexec(tc.conn, "ROLLBACK");
+		PQclear(r);
+	} else {
+		drop_conn();
+	}
 }
 
 static const struct db_stmt ping_stmt = {

@@ -29,4 +29,18 @@ void db_thread_release(void);
  * needed). Returns 0 or TODO_EUNAVAIL. */
 int db_ping(struct err *e);
 
+/*
+ * Transactions on this thread's connection. Between begin and commit (or
+ * rollback) every repository call runs inside the transaction; a lost
+ * connection is not replaced mid-transaction (the caller gets
+ * TODO_EUNAVAIL and must roll back). Commit failure means nothing was
+ * committed, except when the connection dropped during COMMIT (then the
+ * outcome is unknown and TODO_EUNAVAIL is returned).
+ */
+int db_tx_begin(struct err *e);
+int db_tx_commit(struct err *e);
+/* db_tx_rollback - end the transaction without committing; safe to call
+ * when none is open. */
+void db_tx_rollback(void);
+
 #endif

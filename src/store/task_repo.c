@@ -25,6 +25,12 @@ static const struct db_stmt get_stmt = {
 	2, true,
 };
 
+static const struct db_stmt get_for_update_stmt = {
+	"task_get_for_update",
+	"SELECT " TASK_COLUMNS " FROM tasks WHERE user_id = $1 AND id = $2 FOR UPDATE",
+	2, false,
+};
+
 static const struct db_stmt list_stmt = {
 	"task_list",
 	"SELECT " TASK_COLUMNS " FROM tasks WHERE user_id = $1 "
@@ -129,6 +135,14 @@ int task_repo_get(const char *user_id, int64_t id, struct task *out, struct err 
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
 	const char *params[] = { user_id, idbuf };
 	return one_task(&get_stmt, params, out, id, 0, e);
+}
+
+int task_repo_get_for_update(const char *user_id, int64_t id, struct task *out, struct err *e)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+	const char *params[] = { user_id, idbuf };
+	return one_task(&get_for_update_stmt, params, out, id, 0, e);
 }
 
 int task_repo_list(const char *user_id, enum task_status_filter filter,

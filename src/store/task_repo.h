@@ -22,6 +22,9 @@
 
 int task_repo_insert(const char *user_id, const struct task_input *in, struct task *out, struct err *e);
 int task_repo_get(const char *user_id, int64_t id, struct task *out, struct err *e);
+/* task_repo_get_for_update - task_repo_get that also locks the row until
+ * the end of the current transaction (see db_tx_begin). */
+int task_repo_get_for_update(const char *user_id, int64_t id, struct task *out, struct err *e);
 /* task_repo_list - newest first; *@out is a malloc'd array of *@n tasks
  * (free each with task_release, then the array). */
 int task_repo_list(const char *user_id, enum task_status_filter filter,

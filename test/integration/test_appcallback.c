@@ -940,7 +940,7 @@ static void test_unknown_grpc_method(void **state)
 	}
 }
 
-static void test_list_topic_subscriptions_empty(void **state)
+static void test_list_topic_subscriptions(void **state)
 {
 	(void)state;
 	struct rpc_reply r;
@@ -951,7 +951,14 @@ static void test_list_topic_subscriptions_empty(void **state)
 	Dapr__Proto__Runtime__V1__ListTopicSubscriptionsResponse *out =
 		dapr__proto__runtime__v1__list_topic_subscriptions_response__unpack(NULL, r.len, r.data);
 	assert_non_null(out);
-	assert_int_equal(out->n_subscriptions, 0);
+	/* Diagnostics are off here: task-events (with its dead-letter topic)
+	 * and the dead-letter topic itself, both on the "pubsub" component. */
+	assert_int_equal(out->n_subscriptions, 2);
+	assert_string_equal(out->subscriptions[0]->topic, "task-events");
+	assert_string_equal(out->subscriptions[0]->dead_letter_topic, "task-events-dlq");
+	assert_string_equal(out->subscriptions[0]->pubsub_name, "pubsub");
+	assert_string_equal(out->subscriptions[1]->topic, "task-events-dlq");
+	assert_string_equal(out->subscriptions[1]->dead_letter_topic, "");
 	dapr__proto__runtime__v1__list_topic_subscriptions_response__free_unpacked(out, NULL);
 	rpc_reply_release(&r);
 }
@@ -1214,7 +1221,7 @@ int main(void)
 		cmocka_unit_test(test_unsupported_verb),
 		cmocka_unit_test(test_unknown_route),
 		cmocka_unit_test(test_unknown_grpc_method),
-		cmocka_unit_test(test_list_topic_subscriptions_empty),
+		cmocka_unit_test(test_list_topic_subscriptions),
 		cmocka_unit_test(test_job_event_unknown_name_is_acknowledged),
 		cmocka_unit_test(test_app_api_token),
 		cmocka_unit_test(test_database_restart),

@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS dead_letters;
+DROP TABLE IF EXISTS activity_logs;
+DROP TABLE IF EXISTS outbox;

@@ -1,0 +1,64 @@
+/* activity.c - GET /api/{user_id}/activity-logs: the user's activity, newest first. */
+#include "api/api.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/query.h"
+#include "json/activity_json.h"
+#include "service/task.h"
+#include "store/activity_repo.h"
+
+#define ACTIVITY_LIMIT_DEFAULT 50
+#define ACTIVITY_LIMIT_MAX 200
+
+/* A positive integer query value, or TODO_EINVAL naming @field. */
+static int positive(const char *s, const char *field, long long max, long long *out, struct err *e)
+{
+	char *end = NULL;
+	errno = 0;
+	long long v = (s && *s >= '0' && *s <= '9') ? strtoll(s, &end, 10) : -1;
+	if (v <= 0 || errno || !end || *end || v > max)
+		return err_set(e, TODO_EINVAL, field, "%s \"%.32s\" is not an integer in [1, %lld]",
+			       field, s ? s : "", max);
+	*out = v;
+	return 0;
+}
+
+int api_activity_list(struct http_request *req, struct http_response *resp)
+{
+	struct err *e = &resp->err;
+	struct query q;
+	static const char *const known[] = { "limit", "cursor", "task_id", NULL };
+	long long limit = ACTIVITY_LIMIT_DEFAULT, before = 0, task_id = 0;
+	int rc = query_parse(req->query, &q, e);
+	if (rc == 0)
+		rc = query_check_known(&q, known, e);
+	const char *v;
+	if (rc == 0 && (v = query_get(&q, "limit")))
+		rc = positive(v, "limit", ACTIVITY_LIMIT_MAX, &limit, e);
+	/* The cursor is opaque to clients: "a" followed by the last id seen. */
+	if (rc == 0 && (v = query_get(&q, "cursor"))) {
+		if (v[0] != 'a' || positive(v + 1, "cursor", INT64_MAX, &before, NULL) != 0)
+			rc = err_set(e, TODO_EINVAL, "cursor", "cursor \"%.40s\" is not one this API returned", v);
+	}
+	if (rc == 0 && (v = query_get(&q, "task_id")))
+		rc = positive(v, "task_id", INT64_MAX, &task_id, e);
+	query_release(&q);
+	if (rc)
+		return rc;
+	struct activity_entry *a;
+	size_t n;
+	rc = activity_list(http_param(req, "user_id"), task_id, before, (int)limit, &a, &n, e);
+	if (rc)
+		return rc;
+	char cursor[32];
+	if (n == (size_t)limit)
+		snprintf(cursor, sizeof(cursor), "a%" PRId64, a[n - 1].id);
+	resp->body = activity_json_list(a, n, n == (size_t)limit ? cursor : NULL);
+	activity_entries_free(a, n);
+	return 0;
+}

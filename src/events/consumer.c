@@ -1,0 +1,110 @@
+#include "events/consumer.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "events/event.h"
+#include "events/relay.h"
+#include "json/event_json.h"
+#include "store/activity_repo.h"
+#include "store/db.h"
+#include "store/outbox_repo.h"
+
+/* The activity action of a task event. */
+static const char *action_of(const struct parsed_task_event *ev)
+{
+	if (strcmp(ev->event_type, "task-created") == 0)
+		return "created";
+	if (strcmp(ev->event_type, "task-completed") == 0)
+		return "completed";
+	if (strcmp(ev->event_type, "task-deleted") == 0)
+		return "deleted";
+	if (strcmp(ev->event_type, "task-updated") == 0)
+		return (!ev->completed && strstr(ev->changes_json, "\"completed\"")) ? "reopened" : "updated";
+	return NULL;
+}
+
+static enum consume_result retry_or_drop(int rc)
+{
+	return rc == TODO_EINVAL ? CONSUME_DROP : CONSUME_RETRY;
+}
+
+enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, size_t len)
+{
+	struct parsed_task_event ev;
+	struct err e = { 0 };
+	char q[600], q2[300];
+	if (event_json_parse_task(data, len, &ev, &e) != 0) {
+		log_warn("poison task event dropped", "ce_id=%s error=%s",
+			 log_quote(q2, sizeof(q2), ce_id), log_quote(q, sizeof(q), e.msg));
+		return CONSUME_DROP;
+	}
+	const char *action = action_of(&ev);
+	struct activity_entry a = { .task_id = ev.task_id, .task_version = ev.task_version,
+				    .changes_json = ev.changes_json };
+	if (!action || strlen(ev.user_id) > USER_ID_MAX || strlen(ev.actor_id) > USER_ID_MAX ||
+	    strlen(ev.actor_type) >= sizeof(a.actor_type) || strlen(ev.occurred_at) >= TIME_TEXT_MAX) {
+		log_warn("poison task event dropped", "ce_id=%s event_type=%s error=\"unknown type or oversize field\"",
+			 log_quote(q2, sizeof(q2), ce_id), log_quote(q, sizeof(q), ev.event_type));
+		event_json_release(&ev);
+		return CONSUME_DROP;
+	}
+	snprintf(a.event_id, sizeof(a.event_id), "%s", ev.event_id);
+	snprintf(a.user_id, sizeof(a.user_id), "%s", ev.user_id);
+	snprintf(a.action, sizeof(a.action), "%s", action);
+	snprintf(a.actor_type, sizeof(a.actor_type), "%s", ev.actor_type);
+	snprintf(a.actor_id, sizeof(a.actor_id), "%s", ev.actor_id);
+	snprintf(a.occurred_at, sizeof(a.occurred_at), "%s", ev.occurred_at);
+
+	bool inserted = false;
+	int64_t activity_id = 0;
+	int rc = db_tx_begin(&e);
+	if (rc == 0)
+		rc = activity_insert(&a, &inserted, &activity_id, &e);
+	if (rc == 0 && inserted) {
+		char id[EVENT_ID_LEN + 1], now[TIME_TEXT_MAX], key[24];
+		event_new_id(id);
+		event_now(now);
+		snprintf(key, sizeof(key), "%" PRId64, ev.task_id);
+		char *payload = event_json_activity_created(id, now, ev.user_id, ev.task_id, activity_id,
+							    ev.event_id, action);
+		rc = outbox_insert(id, event_type_name(EVENT_ACTIVITY_LOG_CREATED), TOPIC_ACTIVITY_LOGS,
+				   key, payload, &e);
+		free(payload);
+	}
+	if (rc == 0)
+		rc = db_tx_commit(&e);
+	enum consume_result res = CONSUME_SUCCESS;
+	if (rc) {
+		db_tx_rollback();
+		/* A constraint violation here means the event itself is malformed. */
+		res = retry_or_drop(rc);
+		log_warn(res == CONSUME_DROP ? "task event rejected, dropped" : "task event not recorded, will retry",
+			 "event_id=%s error=%s", ev.event_id, log_quote(q, sizeof(q), e.msg));
+	} else if (inserted) {
+		relay_nudge();
+	} else {
+		log_debug("duplicate task event ignored", "event_id=%s", ev.event_id);
+	}
+	event_json_release(&ev);
+	return res;
+}
+
+enum consume_result consumer_dead_letter(const char *topic, const char *ce_id,
+					 const uint8_t *data, size_t len)
+{
+	struct err e = { 0 };
+	char q[300], q2[300];
+	int rc = dead_letter_insert(topic, ce_id, data, len, &e);
+	if (rc) {
+		log_warn("dead letter not recorded, will retry", "topic=%s error=%s",
+			 log_quote(q, sizeof(q), topic), log_quote(q2, sizeof(q2), e.msg));
+		return rc == TODO_EINVAL ? CONSUME_DROP : CONSUME_RETRY;
+	}
+	log_warn("dead letter recorded", "topic=%s ce_id=%s", log_quote(q, sizeof(q), topic),
+		 log_quote(q2, sizeof(q2), ce_id));
+	return CONSUME_SUCCESS;
+}

@@ -1,0 +1,31 @@
+/*
+ * consumer.h - what the service does with the messages it subscribes to.
+ * Each handler is idempotent: it records the message's event id in the
+ * same transaction as its effect, so a redelivery changes nothing.
+ *
+ * The result tells daprd what to do with the message: SUCCESS (ack), RETRY
+ * (transient failure: redeliver) or DROP (poison: logged, then sent to the
+ * subscription's dead-letter topic, and the partition moves on).
+ */
+#ifndef TODOD_EVENTS_CONSUMER_H
+#define TODOD_EVENTS_CONSUMER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum consume_result {
+	CONSUME_SUCCESS = 0,
+	CONSUME_RETRY = 1,
+	CONSUME_DROP = 2,
+};
+
+/* consumer_task_event - task-events -> the activity log (one row per event)
+ * and, in the same transaction, an activity-log-created event in the outbox. */
+enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, size_t len);
+
+/* consumer_dead_letter - a message on a dead-letter topic: kept in
+ * dead_letters for inspection. */
+enum consume_result consumer_dead_letter(const char *topic, const char *ce_id,
+					 const uint8_t *data, size_t len);
+
+#endif

@@ -1,0 +1,222 @@
+#include "events/relay.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/alloc.h"
+#include "base/log.h"
+#include "dapr/dapr_client.h"
+#include "store/db.h"
+#include "store/outbox_repo.h"
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t thread;
+	bool running;
+	bool stopping;
+	bool nudged;
+	struct relay_opts opts;
+	struct relay_stats stats;
+} R = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+void relay_nudge(void)
+{
+	pthread_mutex_lock(&R.lock);
+	R.nudged = true;
+	pthread_cond_signal(&R.cond);
+	pthread_mutex_unlock(&R.lock);
+}
+
+void relay_get_stats(struct relay_stats *out)
+{
+	pthread_mutex_lock(&R.lock);
+	*out = R.stats;
+	pthread_mutex_unlock(&R.lock);
+}
+
+/* Publish the rows @sel[0..n) (all of one topic) in one bulk call; mark
+ * failed[sel index] for the rows daprd did not take. */
+static void publish_topic(struct outbox_row *rows, const size_t *sel, size_t n, bool *failed,
+			  struct err *e)
+{
+	struct dapr_bulk_entry *entries = xcalloc(n, sizeof(*entries));
+	struct dapr_kv (*md)[3] = xcalloc(n, sizeof(*md));
+	char (*ids)[24] = xcalloc(n, sizeof(*ids));
+	bool *f = xcalloc(n, sizeof(*f));
+	for (size_t i = 0; i < n; i++) {
+		struct outbox_row *r = &rows[sel[i]];
+		snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)r->id);
+		/* The event id becomes the CloudEvent id; the task id the Kafka key. */
+		md[i][0] = (struct dapr_kv){ "partitionKey", r->partition_key };
+		md[i][1] = (struct dapr_kv){ "cloudevent.id", r->event_id };
+		md[i][2] = (struct dapr_kv){ "cloudevent.type", r->event_type };
+		entries[i] = (struct dapr_bulk_entry){
+			.entry_id = ids[i], .data = r->payload, .len = strlen(r->payload),
+			.content_type = "application/json", .metadata = md[i], .nmetadata = 3,
+		};
+	}
+	dapr_bulk_publish(R.opts.dapr, R.opts.pubsub, rows[sel[0]].topic, entries, n, f, e);
+	for (size_t i = 0; i < n; i++)
+		failed[sel[i]] = f[i];
+	free(f);
+	free(ids);
+	free(md);
+	free(entries);
+}
+
+/* One round: claim, publish (one bulk call per topic), delete what was
+ * published and defer the rest, commit. Returns the number of rows claimed
+ * or a negative error; *had_failure tells whether anything failed. */
+static int round_once(bool *had_failure, char *last_error, size_t errsz)
+{
+	struct err e = { 0 }, pe = { 0 };
+	struct outbox_row *rows = NULL;
+	size_t n = 0;
+	*had_failure = false;
+	int rc = db_tx_begin(&e);
+	if (rc)
+		goto out_fail;
+	rc = outbox_claim(R.opts.batch, &rows, &n, &e);
+	if (rc || n == 0)
+		goto out_rollback;
+
+	bool *failed = xcalloc(n, sizeof(*failed));
+	bool *done = xcalloc(n, sizeof(*done));
+	size_t *sel = xcalloc(n, sizeof(*sel));
+	for (size_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		size_t m = 0;
+		for (size_t j = i; j < n; j++) {
+			if (!done[j] && strcmp(rows[j].topic, rows[i].topic) == 0) {
+				sel[m++] = j;
+				done[j] = true;
+			}
+		}
+		publish_topic(rows, sel, m, failed, &pe);
+	}
+	int64_t *ok_ids = xcalloc(n, sizeof(*ok_ids)), *bad_ids = xcalloc(n, sizeof(*bad_ids));
+	size_t nok = 0, nbad = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (failed[i])
+			bad_ids[nbad++] = rows[i].id;
+		else
+			ok_ids[nok++] = rows[i].id;
+	}
+	rc = outbox_delete(ok_ids, nok, &e);
+	if (rc == 0)
+		rc = outbox_defer(bad_ids, nbad, pe.msg, &e);
+	if (rc == 0)
+		rc = db_tx_commit(&e);
+	free(ok_ids);
+	free(bad_ids);
+	free(sel);
+	free(done);
+	free(failed);
+	if (rc)
+		goto out_rollback;
+	outbox_rows_free(rows, n);
+	pthread_mutex_lock(&R.lock);
+	R.stats.published += nok;
+	R.stats.failed += nbad;
+	R.stats.rounds++;
+	pthread_mutex_unlock(&R.lock);
+	if (nbad) {
+		*had_failure = true;
+		snprintf(last_error, errsz, "%s", pe.msg);
+	}
+	return (int)n;
+
+out_rollback:
+	db_tx_rollback();
+	outbox_rows_free(rows, n);
+out_fail:
+	if (rc) {
+		*had_failure = true;
+		snprintf(last_error, errsz, "%s", e.msg);
+	}
+	return rc;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void wait_for_work(int ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)ms * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&R.lock);
+	while (!R.nudged && !R.stopping)
+		if (pthread_cond_timedwait(&R.cond, &R.lock, &until) != 0)
+			break;
+	R.nudged = false;
+	pthread_mutex_unlock(&R.lock);
+}
+
+static void *relay_main(void *arg)
+{
+	(void)arg;
+	int64_t next_warn = 0;
+	char last_error[ERR_MSG_MAX] = "";
+	for (;;) {
+		pthread_mutex_lock(&R.lock);
+		bool stop = R.stopping;
+		pthread_mutex_unlock(&R.lock);
+		if (stop)
+			break;
+		bool failure = false;
+		int n = round_once(&failure, last_error, sizeof(last_error));
+		if (failure && mono_ms() >= next_warn) {
+			struct err e;
+			int64_t backlog = -1, age = 0;
+			outbox_backlog(&backlog, &age, &e);
+			char q[600];
+			log_warn("outbox relay cannot publish, will retry", "backlog=%lld oldest_ms=%lld error=%s",
+				 (long long)backlog, (long long)age, log_quote(q, sizeof(q), last_error));
+			next_warn = mono_ms() + 5000;
+		}
+		if (n > 0 && !failure)
+			continue;              /* more may be waiting: go again at once */
+		wait_for_work(failure ? 200 : R.opts.idle_poll_ms);
+	}
+	db_thread_release();
+	return NULL;
+}
+
+int relay_start(const struct relay_opts *opts)
+{
+	pthread_mutex_lock(&R.lock);
+	R.opts = *opts;
+	R.stopping = false;
+	R.running = true;
+	pthread_mutex_unlock(&R.lock);
+	if (pthread_create(&R.thread, NULL, relay_main, NULL) != 0) {
+		R.running = false;
+		return -1;
+	}
+	return 0;
+}
+
+void relay_stop(void)
+{
+	pthread_mutex_lock(&R.lock);
+	bool running = R.running;
+	R.stopping = true;
+	pthread_cond_signal(&R.cond);
+	pthread_mutex_unlock(&R.lock);
+	if (running)
+		pthread_join(R.thread, NULL);
+	R.running = false;
+}

@@ -1,0 +1,46 @@
+/*
+ * relay.h - the outbox relay: a background thread that publishes outbox
+ * rows through the Dapr API and deletes them once daprd accepted them.
+ *
+ * At-least-once: a row is deleted only after a successful publish, in the
+ * same transaction that claimed it; a crash anywhere before that commit
+ * leaves the row to be published again (consumers drop duplicates by event
+ * id). While daprd or the broker is down the rows stay, with a growing
+ * back-off, and the API keeps answering: writers never wait for the relay.
+ * Safe with several replicas (rows are claimed FOR UPDATE SKIP LOCKED).
+ * A commit in this process nudges the relay; rows of other replicas are
+ * found by polling every idle_poll_ms.
+ */
+#ifndef TODOD_EVENTS_RELAY_H
+#define TODOD_EVENTS_RELAY_H
+
+#include <stdint.h>
+
+struct dapr_client;
+
+struct relay_opts {
+	struct dapr_client *dapr;
+	const char *pubsub;       /* Dapr pub/sub component */
+	int batch;                /* rows claimed per round */
+	int idle_poll_ms;         /* poll interval when there is nothing to do */
+};
+
+struct relay_stats {
+	uint64_t published;       /* rows published since start */
+	uint64_t failed;          /* rows deferred after a failed attempt */
+	uint64_t rounds;
+};
+
+/* relay_start - start the relay thread (one per process). */
+int relay_start(const struct relay_opts *opts);
+
+/* relay_stop - finish the current round and join the thread. */
+void relay_stop(void);
+
+/* relay_nudge - wake the relay now (cheap; safe to call when not started). */
+void relay_nudge(void);
+
+/* relay_get_stats - counters of this process's relay. */
+void relay_get_stats(struct relay_stats *out);
+
+#endif

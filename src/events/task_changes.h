@@ -1,0 +1,33 @@
+/*
+ * task_changes.h - task writes together with their events (the outbox
+ * writer). Each function runs one PostgreSQL transaction that applies the
+ * change and inserts its event into the outbox for task-events (full) and
+ * task-updates (delta), so a change and its events commit together or not
+ * at all. After the commit the in-process relay is nudged.
+ *
+ * Errors are those of store/task_repo.h; on any error nothing changed.
+ */
+#ifndef TODOD_EVENTS_TASK_CHANGES_H
+#define TODOD_EVENTS_TASK_CHANGES_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "events/event.h"
+#include "service/task.h"
+
+int task_change_create(const char *user_id, const struct actor *actor,
+		       const struct task_input *in, struct task *out, struct err *e);
+int task_change_update(const char *user_id, const struct actor *actor, int64_t id,
+		       int64_t if_version, const struct task_input *in, struct task *out,
+		       struct err *e);
+int task_change_toggle_complete(const char *user_id, const struct actor *actor, int64_t id,
+				int64_t if_version, struct task *out, struct err *e);
+int task_change_delete(const char *user_id, const struct actor *actor, int64_t id,
+		       int64_t if_version, struct err *e);
+
+/* task_change_record - insert @ev into the outbox for task-events and
+ * task-updates; inside the caller's transaction. */
+int task_change_record(const struct task_event *ev, struct err *e);
+
+#endif

@@ -1,0 +1,147 @@
+#include "json/event_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/alloc.h"
+
+static char *dump(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!s)
+		abort();   /* out of memory: see base/alloc.h */
+	return s;
+}
+
+static json_t *task_state(const struct task *t)
+{
+	return json_pack("{sI ss ss ss? sb sI ss ss}",
+			 "id", (json_int_t)t->id, "user_id", t->user_id, "title", t->title,
+			 "description", t->description, "completed", t->completed,
+			 "version", (json_int_t)t->version,
+			 "created_at", t->created_at, "updated_at", t->updated_at);
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* {field: {old, new}} for every field that differs. */
+static json_t *changes(const struct task *old, const struct task *now)
+{
+	json_t *c = json_object();
+	if (!old)
+		return c;
+	if (!str_eq(old->title, now->title))
+		json_object_set_new(c, "title", json_pack("{ss ss}", "old", old->title, "new", now->title));
+	if (!str_eq(old->description, now->description))
+		json_object_set_new(c, "description", json_pack("{ss? ss?}", "old", old->description,
+								 "new", now->description));
+	if (old->completed != now->completed)
+		json_object_set_new(c, "completed", json_pack("{sb sb}", "old", old->completed,
+							       "new", now->completed));
+	return c;
+}
+
+static json_t *header(const struct task_event *ev)
+{
+	return json_pack("{si ss ss ss ss sI sI s{ss ss}}",
+			 "schema_version", EVENT_SCHEMA_VERSION,
+			 "event_id", ev->event_id,
+			 "event_type", event_type_name(ev->type),
+			 "occurred_at", ev->occurred_at,
+			 "user_id", ev->task->user_id,
+			 "task_id", (json_int_t)ev->task->id,
+			 "task_version", (json_int_t)ev->task->version,
+			 "actor", "type", ev->actor.type, "id", ev->actor.id);
+}
+
+char *event_json_task(const struct task_event *ev)
+{
+	json_t *j = header(ev);
+	json_object_set_new(j, "task", task_state(ev->task));
+	json_object_set_new(j, "changes", changes(ev->old, ev->task));
+	return dump(j);
+}
+
+char *event_json_task_delta(const struct task_event *ev)
+{
+	json_t *j = header(ev);
+	json_object_del(j, "actor");
+	if (ev->type == EVENT_TASK_CREATED)
+		json_object_set_new(j, "task", task_state(ev->task));
+	else if (ev->type != EVENT_TASK_DELETED)
+		json_object_set_new(j, "changes", changes(ev->old, ev->task));
+	return dump(j);
+}
+
+int event_json_parse_task(const uint8_t *data, size_t len, struct parsed_task_event *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	json_error_t jerr;
+	json_t *root = json_loadb((const char *)data, len, 0, &jerr);
+	if (!root)
+		return err_set(e, TODO_EINVAL, "data", "event is not JSON: %s", jerr.text);
+	json_t *chg = NULL;
+	json_int_t schema = 0, task_id = 0, version = 0;
+	int completed = 0;
+	if (json_unpack_ex(root, &jerr, 0,
+			   "{s:I s:s s:s s:s s:s s:I s:I s:{s:s s:s} s:{s:b} s?o}",
+			   "schema_version", &schema,
+			   "event_id", &out->event_id,
+			   "event_type", &out->event_type,
+			   "occurred_at", &out->occurred_at,
+			   "user_id", &out->user_id,
+			   "task_id", &task_id,
+			   "task_version", &version,
+			   "actor", "type", &out->actor_type, "id", &out->actor_id,
+			   "task", "completed", &completed,
+			   "changes", &chg) != 0) {
+		json_decref(root);
+		memset(out, 0, sizeof(*out));
+		return err_set(e, TODO_EINVAL, "data", "not a task event: %s", jerr.text);
+	}
+	if (schema != EVENT_SCHEMA_VERSION || task_id <= 0 || version <= 0 ||
+	    strlen(out->event_id) != EVENT_ID_LEN) {
+		json_decref(root);
+		memset(out, 0, sizeof(*out));
+		return err_set(e, TODO_EINVAL, "data",
+			       "not a task event: schema_version %lld, task_id or event_id out of range",
+			       (long long)schema);
+	}
+	out->task_id = task_id;
+	out->task_version = version;
+	out->completed = completed;
+	out->changes_json = chg && json_is_object(chg) ? json_dumps(chg, JSON_COMPACT) : xstrdup("{}");
+	out->json_root = root;
+	return 0;
+}
+
+void event_json_release(struct parsed_task_event *ev)
+{
+	free(ev->changes_json);
+	json_decref(ev->json_root);
+	memset(ev, 0, sizeof(*ev));
+}
+
+char *event_json_activity_created(const char *event_id, const char *occurred_at,
+				  const char *user_id, int64_t task_id, int64_t activity_id,
+				  const char *source_event_id, const char *action)
+{
+	return dump(json_pack("{si ss ss ss ss sI sI ss ss}",
+			      "schema_version", EVENT_SCHEMA_VERSION,
+			      "event_id", event_id,
+			      "event_type", event_type_name(EVENT_ACTIVITY_LOG_CREATED),
+			      "occurred_at", occurred_at,
+			      "user_id", user_id,
+			      "task_id", (json_int_t)task_id,
+			      "activity_id", (json_int_t)activity_id,
+			      "source_event_id", source_event_id,
+			      "action", action));
+}

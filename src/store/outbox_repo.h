@@ -1,0 +1,47 @@
+/*
+ * outbox_repo.h - the transactional outbox table.
+ *
+ * Writers call outbox_insert inside the transaction of the change (see
+ * db_tx_begin), so an event exists if and only if its change committed.
+ * The relay claims rows inside its own transaction: only the oldest row of
+ * each (topic, partition_key) is claimable, and claimed rows are locked
+ * (FOR UPDATE SKIP LOCKED), so several relays never publish the same row at
+ * once and never reorder one task's events.
+ */
+#ifndef TODOD_STORE_OUTBOX_REPO_H
+#define TODOD_STORE_OUTBOX_REPO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct outbox_row {
+	int64_t id;
+	char event_id[40];
+	char *event_type;     /* malloc'd */
+	char *topic;          /* malloc'd */
+	char *partition_key;  /* malloc'd */
+	char *payload;        /* malloc'd JSON */
+	int attempts;
+};
+
+int outbox_insert(const char *event_id, const char *event_type, const char *topic,
+		  const char *partition_key, const char *payload, struct err *e);
+
+/* outbox_claim - lock up to @limit publishable rows (in id order) in the
+ * current transaction; *@rows is malloc'd (free with outbox_rows_free). */
+int outbox_claim(int limit, struct outbox_row **rows, size_t *n, struct err *e);
+void outbox_rows_free(struct outbox_row *rows, size_t n);
+
+/* outbox_delete - remove published rows. */
+int outbox_delete(const int64_t *ids, size_t n, struct err *e);
+
+/* outbox_defer - count a failed attempt and hold the rows back by a
+ * back-off that grows with their attempts (100 ms doubling, at most 5 s). */
+int outbox_defer(const int64_t *ids, size_t n, const char *error, struct err *e);
+
+/* outbox_backlog - rows waiting, and the age of the oldest in ms (0 if none). */
+int outbox_backlog(int64_t *count, int64_t *oldest_age_ms, struct err *e);
+
+#endif

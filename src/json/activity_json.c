@@ -4,14 +4,7 @@
 
 #include <jansson.h>
 
-static char *dump(json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		abort();   /* out of memory: see base/alloc.h */
-	return s;
-}
+#include "json/json_internal.h"
 
 char *activity_json_list(const struct activity_entry *a, size_t n, const char *next_cursor)
 {
@@ -29,17 +22,17 @@ char *activity_json_list(const struct activity_entry *a, size_t n, const char *n
 			"occurred_at", a[i].occurred_at,
 			"recorded_at", a[i].recorded_at));
 	}
-	return dump(json_pack("{so ss?}", "entries", arr, "next_cursor", next_cursor));
+	return json__dump(json_pack("{so ss?}", "entries", arr, "next_cursor", next_cursor));
 }
 
 char *activity_json_outbox(int64_t backlog, int64_t oldest_age_ms, uint64_t published, uint64_t failed)
 {
-	return dump(json_pack("{sI sI sI sI}", "backlog", (json_int_t)backlog,
+	return json__dump(json_pack("{sI sI sI sI}", "backlog", (json_int_t)backlog,
 			      "oldest_age_ms", (json_int_t)oldest_age_ms,
 			      "published", (json_int_t)published, "failed", (json_int_t)failed));
 }
 
 char *activity_json_dead_letter(const char *topic, const char *event_id, int seen)
 {
-	return dump(json_pack("{ss ss sb}", "topic", topic, "event_id", event_id, "seen", seen));
+	return json__dump(json_pack("{ss ss sb}", "topic", topic, "event_id", event_id, "seen", seen));
 }

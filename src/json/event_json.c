@@ -5,16 +5,9 @@
 
 #include <jansson.h>
 
-#include "base/alloc.h"
+#include "json/json_internal.h"
 
-static char *dump(json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		abort();   /* out of memory: see base/alloc.h */
-	return s;
-}
+#include "base/alloc.h"
 
 static json_t *task_state(const struct task *t)
 {
@@ -67,7 +60,7 @@ char *event_json_task(const struct task_event *ev)
 	json_t *j = header(ev);
 	json_object_set_new(j, "task", task_state(ev->task));
 	json_object_set_new(j, "changes", changes(ev->old, ev->task));
-	return dump(j);
+	return json__dump(j);
 }
 
 char *event_json_task_delta(const struct task_event *ev)
@@ -78,7 +71,7 @@ char *event_json_task_delta(const struct task_event *ev)
 		json_object_set_new(j, "task", task_state(ev->task));
 	else if (ev->type != EVENT_TASK_DELETED)
 		json_object_set_new(j, "changes", changes(ev->old, ev->task));
-	return dump(j);
+	return json__dump(j);
 }
 
 int event_json_parse_task(const uint8_t *data, size_t len, struct parsed_task_event *out, struct err *e)
@@ -134,7 +127,7 @@ char *event_json_activity_created(const char *event_id, const char *occurred_at,
 				  const char *user_id, int64_t task_id, int64_t activity_id,
 				  const char *source_event_id, const char *action)
 {
-	return dump(json_pack("{si ss ss ss ss sI sI ss ss}",
+	return json__dump(json_pack("{si ss ss ss ss sI sI ss ss}",
 			      "schema_version", EVENT_SCHEMA_VERSION,
 			      "event_id", event_id,
 			      "event_type", event_type_name(EVENT_ACTIVITY_LOG_CREATED),

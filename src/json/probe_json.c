@@ -5,18 +5,11 @@
 
 #include <jansson.h>
 
-static char *dump(json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		abort();   /* out of memory: see base/alloc.h */
-	return s;
-}
+#include "json/json_internal.h"
 
 char *probe_json_message(const char *id, int64_t sent_at_us)
 {
-	return dump(json_pack("{ss sI}", "probe_id", id, "sent_at_us", (json_int_t)sent_at_us));
+	return json__dump(json_pack("{ss sI}", "probe_id", id, "sent_at_us", (json_int_t)sent_at_us));
 }
 
 bool probe_json_parse_message(const uint8_t *data, size_t len, char id[PROBE_ID_LEN + 1])
@@ -35,8 +28,8 @@ bool probe_json_parse_message(const uint8_t *data, size_t len, char id[PROBE_ID_
 char *probe_json_status(const char *id, const struct probe_receipt *r)
 {
 	if (!r)
-		return dump(json_pack("{ss sb}", "probe_id", id, "received", 0));
-	return dump(json_pack("{ss sb ss sI si}", "probe_id", id, "received", 1,
+		return json__dump(json_pack("{ss sb}", "probe_id", id, "received", 0));
+	return json__dump(json_pack("{ss sb ss sI si}", "probe_id", id, "received", 1,
 			      "via", r->via, "received_at_us", (json_int_t)r->received_at_us,
 			      "deliveries", r->count));
 }

@@ -5,6 +5,8 @@
 
 #include <jansson.h>
 
+#include "json/json_internal.h"
+
 #include "base/alloc.h"
 
 /* Take a string member; NULL JSON value allowed only when @nullable. */
@@ -79,18 +81,9 @@ static json_t *task_to_json(const struct task *t)
 			 "updated_at", t->updated_at);
 }
 
-static char *dump(json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		abort();   /* jansson only fails here on out-of-memory: see alloc.h */
-	return s;
-}
-
 char *task_json_encode(const struct task *t)
 {
-	return dump(task_to_json(t));
+	return json__dump(task_to_json(t));
 }
 
 char *task_json_encode_list(const struct task *tasks, size_t n)
@@ -98,12 +91,12 @@ char *task_json_encode_list(const struct task *tasks, size_t n)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, task_to_json(&tasks[i]));
-	return dump(json_pack("{so sI}", "tasks", arr, "count", (json_int_t)n));
+	return json__dump(json_pack("{so sI}", "tasks", arr, "count", (json_int_t)n));
 }
 
 char *task_json_encode_deleted(int64_t id)
 {
-	return dump(json_pack("{sI sb}", "id", (json_int_t)id, "deleted", 1));
+	return json__dump(json_pack("{sI sb}", "id", (json_int_t)id, "deleted", 1));
 }
 
 char *json_encode_object_kv(const char *const *pairs)
@@ -111,5 +104,14 @@ char *json_encode_object_kv(const char *const *pairs)
 	json_t *o = json_object();
 	for (; pairs[0] && pairs[1]; pairs += 2)
 		json_object_set_new(o, pairs[0], json_string(pairs[1]));
-	return dump(o);
+	return json__dump(o);
+}
+
+char *json__dump(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!s)
+		abort();   /* out of memory: see base/alloc.h */
+	return s;
 }

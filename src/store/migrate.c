@@ -222,7 +222,11 @@ out_free_sql:
 	return rc;
 }
 
-int migrate_up(const char *conninfo, const char *dir, FILE *out, struct err *e)
+/* Scan @dir, connect holding the migration lock, run @fn, release. */
+typedef int (*locked_fn)(PGconn *c, struct migration_set *s, int arg, FILE *out, struct err *e);
+
+static int with_lock(const char *conninfo, const char *dir, locked_fn fn, int arg, FILE *out,
+		     struct err *e)
 {
 	struct migration_set s;
 	int rc = scan(dir, &s, e);
@@ -233,75 +237,77 @@ int migrate_up(const char *conninfo, const char *dir, FILE *out, struct err *e)
 		set_release(&s);
 		return e ? e->code : TODO_EUNAVAIL;
 	}
-	int applied = 0;
-	for (size_t i = 0; rc == 0 && i < s.n; i++) {
-		if (s.items[i].applied)
-			continue;
-		rc = run_one(c, &s.items[i], true, out, e);
-		applied += rc == 0;
-	}
-	if (rc == 0)
-		fprintf(out, "up to date: %d applied now, %zu in total\n", applied, s.n);
+	rc = fn(c, &s, arg, out, e);
 	PQfinish(c);   /* closing the session releases the advisory lock */
 	set_release(&s);
 	return rc;
 }
 
-int migrate_down(const char *conninfo, const char *dir, int n, FILE *out, struct err *e)
+static int up(PGconn *c, struct migration_set *s, int arg, FILE *out, struct err *e)
 {
-	struct migration_set s;
-	int rc = scan(dir, &s, e);
-	if (rc)
-		return rc;
-	PGconn *c = open_locked(conninfo, &s, e);
-	if (!c) {
-		set_release(&s);
-		return e ? e->code : TODO_EUNAVAIL;
-	}
-	for (size_t i = s.n; rc == 0 && n > 0 && i > 0; i--) {
-		if (!s.items[i - 1].applied)
+	(void)arg;
+	int rc = 0, applied = 0;
+	for (size_t i = 0; rc == 0 && i < s->n; i++) {
+		if (s->items[i].applied)
 			continue;
-		rc = run_one(c, &s.items[i - 1], false, out, e);
+		rc = run_one(c, &s->items[i], true, out, e);
+		applied += rc == 0;
+	}
+	if (rc == 0)
+		fprintf(out, "up to date: %d applied now, %zu in total\n", applied, s->n);
+	return rc;
+}
+
+static int down(PGconn *c, struct migration_set *s, int n, FILE *out, struct err *e)
+{
+	int rc = 0;
+	for (size_t i = s->n; rc == 0 && n > 0 && i > 0; i--) {
+		if (!s->items[i - 1].applied)
+			continue;
+		rc = run_one(c, &s->items[i - 1], false, out, e);
 		n--;
 	}
-	PQfinish(c);
-	set_release(&s);
 	return rc;
+}
+
+static int status(PGconn *c, struct migration_set *s, int arg, FILE *out, struct err *e)
+{
+	(void)c;
+	(void)arg;
+	(void)e;
+	for (size_t i = 0; i < s->n; i++)
+		fprintf(out, "%-8s %s\n", s->items[i].applied ? "applied" : "pending", s->items[i].name);
+	return 0;
+}
+
+static int pending(PGconn *c, struct migration_set *s, int arg, FILE *out, struct err *e)
+{
+	(void)c;
+	(void)arg;
+	(void)out;
+	(void)e;
+	int n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		n += !s->items[i].applied;
+	return n;
+}
+
+int migrate_up(const char *conninfo, const char *dir, FILE *out, struct err *e)
+{
+	return with_lock(conninfo, dir, up, 0, out, e);
+}
+
+int migrate_down(const char *conninfo, const char *dir, int n, FILE *out, struct err *e)
+{
+	return with_lock(conninfo, dir, down, n, out, e);
 }
 
 int migrate_status(const char *conninfo, const char *dir, FILE *out, struct err *e)
 {
-	struct migration_set s;
-	int rc = scan(dir, &s, e);
-	if (rc)
-		return rc;
-	PGconn *c = open_locked(conninfo, &s, e);
-	if (!c) {
-		set_release(&s);
-		return e ? e->code : TODO_EUNAVAIL;
-	}
-	for (size_t i = 0; i < s.n; i++)
-		fprintf(out, "%-8s %s\n", s.items[i].applied ? "applied" : "pending", s.items[i].name);
-	PQfinish(c);
-	set_release(&s);
-	return 0;
+	return with_lock(conninfo, dir, status, 0, out, e);
 }
 
 int migrate_pending(const char *conninfo, const char *dir, struct err *e)
 {
-	struct migration_set s;
-	int rc = scan(dir, &s, e);
-	if (rc)
-		return rc;
-	PGconn *c = open_locked(conninfo, &s, e);
-	if (!c) {
-		set_release(&s);
-		return e ? e->code : TODO_EUNAVAIL;
-	}
-	int pending = 0;
-	for (size_t i = 0; i < s.n; i++)
-		pending += !s.items[i].applied;
-	PQfinish(c);
-	set_release(&s);
-	return pending;
+	return with_lock(conninfo, dir, pending, 0, NULL, e);
 }

@@ -9,6 +9,7 @@ PKGS=(
 	postgresql postgresql-contrib
 	openjdk-17-jre-headless maven
 	curl python3 wrk
+	clang-14 libclang-rt-14-dev   # optional libFuzzer targets in test/fuzz
 )
 
 missing=()

@@ -20,6 +20,13 @@ static const struct route routes[] = {
 	{ HTTP_DELETE, "api/{user_id}/tasks/{id}", api_tasks_delete, ROUTE_AUTH_USER },
 	{ HTTP_PATCH, "api/{user_id}/tasks/{id}/complete", api_tasks_toggle_complete, ROUTE_AUTH_USER },
 
+	{ HTTP_GET, "api/{user_id}/tags", api_tags_list, ROUTE_AUTH_USER },
+	{ HTTP_POST, "api/{user_id}/tags", api_tags_create, ROUTE_AUTH_USER },
+	{ HTTP_PUT, "api/{user_id}/tags/{tag_id}", api_tags_update, ROUTE_AUTH_USER },
+	{ HTTP_DELETE, "api/{user_id}/tags/{tag_id}", api_tags_delete, ROUTE_AUTH_USER },
+	{ HTTP_POST, "api/{user_id}/tasks/{task_id}/tags/{tag_id}", api_tags_attach, ROUTE_AUTH_USER },
+	{ HTTP_DELETE, "api/{user_id}/tasks/{task_id}/tags/{tag_id}", api_tags_detach, ROUTE_AUTH_USER },
+
 	{ HTTP_GET, "api/{user_id}/activity-logs", api_activity_list, ROUTE_AUTH_USER },
 
 	{ HTTP_POST, "api/{user_id}/selftest/pubsub", api_selftest_pubsub, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },

@@ -21,6 +21,13 @@ int api_tasks_update(struct http_request *req, struct http_response *resp);
 int api_tasks_delete(struct http_request *req, struct http_response *resp);
 int api_tasks_toggle_complete(struct http_request *req, struct http_response *resp);
 
+int api_tags_list(struct http_request *req, struct http_response *resp);
+int api_tags_create(struct http_request *req, struct http_response *resp);
+int api_tags_update(struct http_request *req, struct http_response *resp);
+int api_tags_delete(struct http_request *req, struct http_response *resp);
+int api_tags_attach(struct http_request *req, struct http_response *resp);
+int api_tags_detach(struct http_request *req, struct http_response *resp);
+
 int api_meta_version(struct http_request *req, struct http_response *resp);
 
 int api_activity_list(struct http_request *req, struct http_response *resp);

@@ -2,11 +2,17 @@
 #include "api/api.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/alloc.h"
 
 #include "events/task_changes.h"
 #include "http/query.h"
 #include "json/task_json.h"
+#include "service/filter.h"
 #include "service/task.h"
+#include "service/task_query.h"
 #include "store/task_repo.h"
 
 /* REST callers act as the user their token names. */
@@ -34,28 +40,73 @@ static int no_body(struct http_request *req, struct err *e)
 int api_tasks_list(struct http_request *req, struct http_response *resp)
 {
 	struct err *e = &resp->err;
+	static const char *const known[] = { "status", "search", "priority", "due_from", "due_to",
+		"overdue", "tags", "tags_mode", "sort_by", "sort_order", "limit", "cursor", "filter", NULL };
 	struct query q;
-	enum task_status_filter filter;
-	static const char *const known[] = { "status", NULL };
+	struct task_query tq;
+	task_query_init(&tq);
 	int rc = query_parse(req->query, &q, e);
 	if (rc == 0)
 		rc = query_check_known(&q, known, e);
+	const char *v;
 	if (rc == 0)
-		rc = task_status_parse(query_get(&q, "status"), &filter, e);
+		rc = task_status_parse(query_get(&q, "status"), &tq.status, e);
+	if (rc == 0 && (v = query_get(&q, "search"))) {
+		if (!*v || strlen(v) > TASK_SEARCH_MAX)
+			rc = err_set(e, TODO_EINVAL, "search", "search must be 1 to %d bytes", TASK_SEARCH_MAX);
+		else
+			tq.search = xstrdup(v);
+	}
+	if (rc == 0 && (v = query_get(&q, "priority")))
+		rc = task_query_set_priorities(&tq, v, e);
+	if (rc == 0 && (v = query_get(&q, "due_from")))
+		rc = task_query_set_time(tq.due_from, "due_from", v, e);
+	if (rc == 0 && (v = query_get(&q, "due_to")))
+		rc = task_query_set_time(tq.due_to, "due_to", v, e);
+	if (rc == 0 && (v = query_get(&q, "overdue"))) {
+		if (strcmp(v, "true") == 0)
+			tq.overdue = true;
+		else if (strcmp(v, "false") != 0)
+			rc = err_set(e, TODO_EINVAL, "overdue", "overdue \"%.10s\" is not true or false", v);
+	}
+	if (rc == 0 && (v = query_get(&q, "tags")))
+		rc = task_query_set_tags(&tq, v, e);
+	if (rc == 0 && (v = query_get(&q, "tags_mode"))) {
+		if (strcmp(v, "all") == 0)
+			tq.tags_all = true;
+		else if (strcmp(v, "any") != 0)
+			rc = err_set(e, TODO_EINVAL, "tags_mode", "tags_mode \"%.10s\" is not any or all", v);
+	}
+	if (rc == 0)
+		rc = task_query_set_sort(&tq, query_get(&q, "sort_by"), query_get(&q, "sort_order"), e);
+	if (rc == 0 && (v = query_get(&q, "limit")))
+		rc = task_query_set_limit(&tq, v, e);
+	if (rc == 0 && (v = query_get(&q, "cursor")))
+		rc = task_cursor_decode(&tq, v, e);
+	if (rc == 0 && (v = query_get(&q, "filter"))) {
+		rc = filter_parse(v, strlen(v), (int64_t)time(NULL), &tq.filter, NULL, e);
+		if (rc && !strstr(e->msg, "filter")) {
+			char msg[ERR_MSG_MAX];
+			snprintf(msg, sizeof(msg), "%s", e->msg);
+			err_set(e, rc, "filter", "invalid filter: %s", msg);
+		}
+	}
 	query_release(&q);
 	if (rc == 0)
 		rc = no_body(req, e);
+	struct task *tasks = NULL;
+	size_t n = 0;
+	char *next = NULL;
+	if (rc == 0)
+		rc = task_repo_query(http_param(req, "user_id"), &tq, &tasks, &n, &next, e);
+	task_query_release(&tq);
 	if (rc)
 		return rc;
-	struct task *tasks;
-	size_t n;
-	rc = task_repo_list(http_param(req, "user_id"), filter, &tasks, &n, e);
-	if (rc)
-		return rc;
-	resp->body = task_json_encode_list(tasks, n);
+	resp->body = task_json_encode_page(tasks, n, next);
 	for (size_t i = 0; i < n; i++)
 		task_release(&tasks[i]);
 	free(tasks);
+	free(next);
 	return 0;
 }
 

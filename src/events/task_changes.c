@@ -3,11 +3,13 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "events/relay.h"
 #include "json/event_json.h"
 #include "store/db.h"
 #include "store/outbox_repo.h"
+#include "store/tag_repo.h"
 #include "store/task_repo.h"
 
 int task_change_record(const struct task_event *ev, struct err *e)
@@ -40,19 +42,67 @@ static int finish(int rc, const struct task_event *ev, struct err *e)
 	return 0;
 }
 
+/* The parent of a task must be another task of the same user. */
+static int check_parent(const char *user_id, int64_t self, int64_t parent, struct err *e)
+{
+	if (!parent)
+		return 0;
+	if (parent == self)
+		return err_set(e, TODO_EINVAL, "parent_task_id", "a task cannot be its own parent");
+	struct task p;
+	int rc = task_repo_get(user_id, parent, &p, e);
+	if (rc == TODO_ENOTFOUND)
+		return err_set(e, TODO_ENOTFOUND, "parent_task_id",
+			       "parent_task_id %" PRId64 " not found", parent);
+	if (rc == 0)
+		task_release(&p);
+	return rc;
+}
+
+/* Give task @id exactly the tags @in names (creating unknown names). */
+static int apply_tags(const char *user_id, int64_t id, const struct task_input *in, struct err *e)
+{
+	if (!in || !in->has_tags)
+		return 0;
+	int64_t *ids = calloc(in->ntags ? in->ntags : 1, sizeof(*ids));
+	if (!ids)
+		abort();   /* out of memory: see base/alloc.h */
+	int rc = tag_repo_resolve(user_id, in->tags, in->ntags, ids, e);
+	if (rc == 0)
+		rc = tag_repo_set_task_tags(id, ids, in->ntags, e);
+	free(ids);
+	return rc;
+}
+
 int task_change_create(const char *user_id, const struct actor *actor,
 		       const struct task_input *in, struct task *out, struct err *e)
 {
-	int rc = db_tx_begin(e);
+	struct task base, merged;
+	task_defaults(&base);
+	snprintf(base.user_id, sizeof(base.user_id), "%s", user_id);
+	*out = (struct task){ 0 };
+	int rc = task_apply(&base, in, &merged, e);
 	if (rc)
 		return rc;
+	int64_t id = 0;
+	rc = db_tx_begin(e);
+	if (rc)
+		goto out_release;
+	rc = check_parent(user_id, 0, merged.parent_task_id, e);
+	if (rc == 0)
+		rc = task_repo_insert(user_id, &merged, &id, e);
+	if (rc == 0)
+		rc = apply_tags(user_id, id, in, e);
+	if (rc == 0)
+		rc = task_repo_get(user_id, id, out, e);
 	struct task_event ev;
-	rc = task_repo_insert(user_id, in, out, e);
 	if (rc == 0)
 		event_task_init(&ev, EVENT_TASK_CREATED, actor, out, NULL);
 	rc = finish(rc, rc ? NULL : &ev, e);
 	if (rc)
 		task_release(out);
+out_release:
+	task_release(&merged);
 	return rc;
 }
 
@@ -60,15 +110,25 @@ int task_change_create(const char *user_id, const struct actor *actor,
 static int change(const char *user_id, const struct actor *actor, int64_t id, int64_t if_version,
 		  const struct task_input *in, struct task *out, struct err *e)
 {
-	struct task old = { 0 };
+	struct task old = { 0 }, merged = { 0 };
 	*out = (struct task){ 0 };
 	int rc = db_tx_begin(e);
 	if (rc)
 		return rc;
 	rc = task_repo_get_for_update(user_id, id, &old, e);
-	if (rc == 0)
-		rc = in ? task_repo_update(user_id, id, if_version, in, out, e)
-			: task_repo_toggle_complete(user_id, id, if_version, out, e);
+	if (rc == 0 && in) {
+		rc = task_apply(&old, in, &merged, e);
+		if (rc == 0 && in->has_parent)
+			rc = check_parent(user_id, id, merged.parent_task_id, e);
+		if (rc == 0)
+			rc = task_repo_update(user_id, id, if_version, &merged, e);
+		if (rc == 0)
+			rc = apply_tags(user_id, id, in, e);
+		if (rc == 0)
+			rc = task_repo_get(user_id, id, out, e);
+	} else if (rc == 0) {
+		rc = task_repo_toggle_complete(user_id, id, if_version, out, e);
+	}
 	struct task_event ev;
 	if (rc == 0) {
 		enum event_type type = EVENT_TASK_UPDATED;
@@ -78,6 +138,7 @@ static int change(const char *user_id, const struct actor *actor, int64_t id, in
 	}
 	rc = finish(rc, rc ? NULL : &ev, e);
 	task_release(&old);
+	task_release(&merged);
 	if (rc)
 		task_release(out);
 	return rc;

@@ -11,34 +11,31 @@
 
 static json_t *task_state(const struct task *t)
 {
-	return json_pack("{sI ss ss ss? sb sI ss ss}",
-			 "id", (json_int_t)t->id, "user_id", t->user_id, "title", t->title,
-			 "description", t->description, "completed", t->completed,
-			 "version", (json_int_t)t->version,
-			 "created_at", t->created_at, "updated_at", t->updated_at);
+	return task_json__object(t);
 }
 
-static bool str_eq(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
-/* {field: {old, new}} for every field that differs. */
+/* {field: {old, new}} for every client-visible field that differs; the
+ * bookkeeping fields (version, updated_at, ...) are left out. */
 static json_t *changes(const struct task *old, const struct task *now)
 {
+	static const char *const skip[] = { "id", "user_id", "version", "created_at", "updated_at", NULL };
 	json_t *c = json_object();
 	if (!old)
 		return c;
-	if (!str_eq(old->title, now->title))
-		json_object_set_new(c, "title", json_pack("{ss ss}", "old", old->title, "new", now->title));
-	if (!str_eq(old->description, now->description))
-		json_object_set_new(c, "description", json_pack("{ss? ss?}", "old", old->description,
-								 "new", now->description));
-	if (old->completed != now->completed)
-		json_object_set_new(c, "completed", json_pack("{sb sb}", "old", old->completed,
-							       "new", now->completed));
+	json_t *a = task_json__object(old), *b = task_json__object(now);
+	const char *key;
+	json_t *nv;
+	json_object_foreach(b, key, nv) {
+		bool skipped = false;
+		for (const char *const *k = skip; *k; k++)
+			if (strcmp(*k, key) == 0)
+				skipped = true;
+		json_t *ov = json_object_get(a, key);
+		if (!skipped && !json_equal(ov, nv))
+			json_object_set_new(c, key, json_pack("{sO sO}", "old", ov ? ov : json_null(), "new", nv));
+	}
+	json_decref(a);
+	json_decref(b);
 	return c;
 }
 

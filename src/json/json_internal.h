@@ -8,4 +8,8 @@
  * here only when out of memory, which aborts (see base/alloc.h). */
 char *json__dump(json_t *j);
 
+struct task;
+/* task_json__object - a task as a JSON object (new reference). */
+json_t *task_json__object(const struct task *t);
+
 #endif

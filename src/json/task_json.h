@@ -23,6 +23,8 @@ int task_json_parse_input(const uint8_t *body, size_t len, struct task_input *in
 /* Encoders return a malloc'd compact JSON text. */
 char *task_json_encode(const struct task *t);
 char *task_json_encode_list(const struct task *tasks, size_t n);
+/* task_json_encode_page - {"tasks": [...], "count": n, "next_cursor": c|null}. */
+char *task_json_encode_page(const struct task *tasks, size_t n, const char *next_cursor);
 char *task_json_encode_deleted(int64_t id);
 
 /* json_encode_object_kv - {"k1": "v1", ...} from NULL-terminated pairs of

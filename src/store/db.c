@@ -143,10 +143,30 @@ static bool is_prepared(const char *name)
 	return false;
 }
 
+/* Constraints whose violation is a client error about one field. */
+static const struct {
+	const char *constraint;
+	const char *field;
+	const char *message;
+} constraint_table[] = {
+	{ "tasks_end_after_due", "recurrence_end_date",
+	  "recurrence_end_date is before the due date (in the task's time zone)" },
+	{ "tasks_custom_needs_rule", "recurrence_rule",
+	  "recurrence_pattern custom needs a recurrence_rule, and only custom takes one" },
+	{ "tasks_one_open_occurrence_idx", "completed",
+	  "the series already has an open occurrence" },
+	{ "tags_user_name_idx", "name", "a tag with this name already exists" },
+	{ "tasks_parent_task_id_fkey", "parent_task_id", "parent task not found" },
+};
+
 static int fail_from_result(PGresult *r, const char *what, struct err *e)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	int code = db__map_error(state);
+	const char *constraint = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	for (size_t i = 0; constraint && i < sizeof(constraint_table) / sizeof(constraint_table[0]); i++)
+		if (strcmp(constraint, constraint_table[i].constraint) == 0)
+			return err_set(e, code, constraint_table[i].field, "%s", constraint_table[i].message);
 	char q[512];
 	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(tc.conn);
 	if (code == TODO_EINTERNAL || code == TODO_EUNAVAIL)
@@ -208,6 +228,30 @@ int db__exec(const struct db_stmt *st, const char *const *params, PGresult **res
 			rc = exec_once(st, params, res, e, &lost);
 	}
 	return rc;
+}
+
+int db__exec_sql(const char *sql, int nparams, const char *const *params, bool read_only,
+		 PGresult **res, struct err *e)
+{
+	*res = NULL;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int rc = ensure_conn(e);
+		if (rc)
+			return rc;
+		PGresult *r = PQexecParams(tc.conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		ExecStatusType s = PQresultStatus(r);
+		if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
+			*res = r;
+			return 0;
+		}
+		bool lost = PQstatus(tc.conn) != CONNECTION_OK;
+		rc = fail_from_result(r, "dynamic", e);
+		PQclear(r);
+		if (!lost || tc.in_txn || !read_only)
+			return rc;
+		drop_conn();
+	}
+	return err_set(e, TODO_EUNAVAIL, NULL, "database unavailable");
 }
 
 static int exec_command(const char *sql, struct err *e)

@@ -22,6 +22,11 @@ struct db_stmt {
  * SQLSTATE table into a TODO_E* code and fills @e. */
 int db__exec(const struct db_stmt *st, const char *const *params, PGresult **res, struct err *e);
 
+/* db__exec_sql - like db__exec for SQL built at run time (unnamed
+ * statement, parameters as text; never interpolate values into @sql). */
+int db__exec_sql(const char *sql, int nparams, const char *const *params, bool read_only,
+		 PGresult **res, struct err *e);
+
 /* db__map_error - the SQLSTATE -> project error table. */
 int db__map_error(const char *sqlstate);
 

@@ -6,17 +6,33 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "service/task_query.h"
 #include "store/db_internal.h"
+#include "store/filter_sql.h"
 
+#define UTC_TEXT(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+/* Column order is what row_to_task reads. Tags come as one JSON array. */
 #define TASK_COLUMNS \
 	"id, user_id, title, description, completed, version, " \
-	"to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), " \
-	"to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+	UTC_TEXT("created_at") ", " UTC_TEXT("updated_at") ", " \
+	UTC_TEXT("due_datetime") ", priority, timezone, recurrence_pattern, recurrence_interval, " \
+	"recurrence_weekdays, recurrence_rule, recurrence_end_date::text, parent_task_id, " \
+	"occurrence_index, skipped, " UTC_TEXT("series_start") ", " \
+	"coalesce((SELECT json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color) " \
+	"ORDER BY lower(g.name), g.id) FROM task_tags tt JOIN tags g ON g.id = tt.tag_id " \
+	"WHERE tt.task_id = tasks.id), '[]')::text"
+
+/* The writable columns: $2.. in insert, $3.. in update (see detail_params). */
+#define DETAIL_PARAMS 13
 
 static const struct db_stmt insert_stmt = {
 	"task_insert",
-	"INSERT INTO tasks (user_id, title, description) VALUES ($1, $2, $3) RETURNING " TASK_COLUMNS,
-	3, false,
+	"INSERT INTO tasks (user_id, title, description, due_datetime, priority, timezone, "
+	"recurrence_pattern, recurrence_interval, recurrence_weekdays, recurrence_rule, "
+	"recurrence_end_date, parent_task_id, occurrence_index, series_start) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+	14, false,
 };
 
 static const struct db_stmt get_stmt = {
@@ -41,13 +57,14 @@ static const struct db_stmt list_stmt = {
 
 static const struct db_stmt update_stmt = {
 	"task_update",
-	"UPDATE tasks SET "
-	"title = CASE WHEN $3::boolean THEN $4 ELSE title END, "
-	"description = CASE WHEN $5::boolean THEN $6 ELSE description END, "
+	"UPDATE tasks SET title = $3, description = $4, due_datetime = $5, priority = $6, "
+	"timezone = $7, recurrence_pattern = $8, recurrence_interval = $9, "
+	"recurrence_weekdays = $10, recurrence_rule = $11, recurrence_end_date = $12, "
+	"parent_task_id = $13, occurrence_index = $14, series_start = $15, "
 	"version = version + 1, updated_at = now() "
-	"WHERE user_id = $1 AND id = $2 AND ($7::bigint IS NULL OR version = $7::bigint) "
-	"RETURNING " TASK_COLUMNS,
-	7, false,
+	"WHERE user_id = $1 AND id = $2 AND ($16::bigint IS NULL OR version = $16::bigint) "
+	"RETURNING id",
+	16, false,
 };
 
 static const struct db_stmt delete_stmt = {
@@ -76,6 +93,19 @@ static void row_to_task(PGresult *r, int row, struct task *t)
 	t->version = strtoll(PQgetvalue(r, row, 5), NULL, 10);
 	snprintf(t->created_at, sizeof(t->created_at), "%s", PQgetvalue(r, row, 6));
 	snprintf(t->updated_at, sizeof(t->updated_at), "%s", PQgetvalue(r, row, 7));
+	snprintf(t->due_datetime, sizeof(t->due_datetime), "%s", PQgetvalue(r, row, 8));
+	snprintf(t->priority, sizeof(t->priority), "%s", PQgetvalue(r, row, 9));
+	snprintf(t->timezone, sizeof(t->timezone), "%s", PQgetvalue(r, row, 10));
+	snprintf(t->recurrence_pattern, sizeof(t->recurrence_pattern), "%s", PQgetvalue(r, row, 11));
+	t->recurrence_interval = atoi(PQgetvalue(r, row, 12));
+	t->recurrence_weekdays = (unsigned)atoi(PQgetvalue(r, row, 13));
+	t->recurrence_rule = PQgetisnull(r, row, 14) ? NULL : xstrdup(PQgetvalue(r, row, 14));
+	snprintf(t->recurrence_end_date, sizeof(t->recurrence_end_date), "%s", PQgetvalue(r, row, 15));
+	t->parent_task_id = PQgetisnull(r, row, 16) ? 0 : strtoll(PQgetvalue(r, row, 16), NULL, 10);
+	t->occurrence_index = atoi(PQgetvalue(r, row, 17));
+	t->skipped = PQgetvalue(r, row, 18)[0] == 't';
+	snprintf(t->series_start, sizeof(t->series_start), "%s", PQgetvalue(r, row, 19));
+	t->tags_json = xstrdup(PQgetvalue(r, row, 20));
 }
 
 static const struct db_stmt version_stmt = {
@@ -123,10 +153,44 @@ static int one_task(const struct db_stmt *st, const char *const *params, struct 
 	return rc;
 }
 
-int task_repo_insert(const char *user_id, const struct task_input *in, struct task *out, struct err *e)
+/* The writable columns of @t as DETAIL_PARAMS text parameters (NULL = SQL NULL). */
+struct detail_text {
+	char interval[12], weekdays[12], parent[24], occurrence[12];
+};
+
+static void detail_params(const struct task *t, struct detail_text *b, const char **p)
 {
-	const char *params[] = { user_id, in->title, in->has_description ? in->description : NULL };
-	return one_task(&insert_stmt, params, out, 0, 0, e);
+	snprintf(b->interval, sizeof(b->interval), "%d", t->recurrence_interval);
+	snprintf(b->weekdays, sizeof(b->weekdays), "%u", t->recurrence_weekdays);
+	snprintf(b->parent, sizeof(b->parent), "%" PRId64, t->parent_task_id);
+	snprintf(b->occurrence, sizeof(b->occurrence), "%d", t->occurrence_index ? t->occurrence_index : 1);
+	p[0] = t->title;
+	p[1] = t->description;
+	p[2] = t->due_datetime[0] ? t->due_datetime : NULL;
+	p[3] = t->priority;
+	p[4] = t->timezone;
+	p[5] = t->recurrence_pattern;
+	p[6] = b->interval;
+	p[7] = b->weekdays;
+	p[8] = t->recurrence_rule;
+	p[9] = t->recurrence_end_date[0] ? t->recurrence_end_date : NULL;
+	p[10] = t->parent_task_id ? b->parent : NULL;
+	p[11] = b->occurrence;
+	p[12] = t->series_start[0] ? t->series_start : NULL;
+}
+
+int task_repo_insert(const char *user_id, const struct task *t, int64_t *id, struct err *e)
+{
+	struct detail_text b;
+	const char *params[1 + DETAIL_PARAMS] = { user_id };
+	detail_params(t, &b, params + 1);
+	PGresult *r;
+	int rc = db__exec(&insert_stmt, params, &r, e);
+	if (rc)
+		return rc;
+	*id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
 }
 
 int task_repo_get(const char *user_id, int64_t id, struct task *out, struct err *e)
@@ -175,17 +239,22 @@ static const char *version_param(int64_t if_version, char buf[24])
 }
 
 int task_repo_update(const char *user_id, int64_t id, int64_t if_version,
-		     const struct task_input *in, struct task *out, struct err *e)
+		     const struct task *t, struct err *e)
 {
 	char idbuf[24], vbuf[24];
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
-	const char *params[] = {
-		user_id, idbuf,
-		in->has_title ? "true" : "false", in->has_title ? in->title : NULL,
-		in->has_description ? "true" : "false", in->has_description ? in->description : NULL,
-		version_param(if_version, vbuf),
-	};
-	return one_task(&update_stmt, params, out, id, if_version, e);
+	struct detail_text b;
+	const char *params[3 + DETAIL_PARAMS] = { user_id, idbuf };
+	detail_params(t, &b, params + 2);
+	params[2 + DETAIL_PARAMS] = version_param(if_version, vbuf);
+	PGresult *r;
+	int rc = db__exec(&update_stmt, params, &r, e);
+	if (rc)
+		return rc;
+	if (PQntuples(r) == 0)
+		rc = missing_or_conflict(user_id, idbuf, id, if_version, e);
+	PQclear(r);
+	return rc;
 }
 
 int task_repo_delete(const char *user_id, int64_t id, int64_t if_version, struct err *e)
@@ -210,4 +279,205 @@ int task_repo_toggle_complete(const char *user_id, int64_t id, int64_t if_versio
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
 	const char *params[] = { user_id, idbuf, version_param(if_version, vbuf) };
 	return one_task(&toggle_stmt, params, out, id, if_version, e);
+}
+
+/* ---- GET /tasks: filters, search, sort, keyset pages ---- */
+
+#define PRIORITY_RANK "(CASE priority WHEN 'High' THEN 0 WHEN 'Medium' THEN 1 ELSE 2 END)"
+#define MAX_QUERY_PARAMS 64
+
+struct sqlb {
+	FILE *f;
+	char *sql;
+	size_t len;
+	const char *params[MAX_QUERY_PARAMS];
+	char *owned[MAX_QUERY_PARAMS];      /* params we allocated */
+	int n;
+};
+
+/* Add a parameter; returns its number ($n). */
+static int param(struct sqlb *b, const char *value, bool take)
+{
+	if (b->n >= MAX_QUERY_PARAMS)
+		abort();   /* bounded by the query limits in service/task_query.h */
+	b->params[b->n] = value;
+	b->owned[b->n] = take ? (char *)value : NULL;
+	return ++b->n;
+}
+
+/* A text[] literal of @n strings, each quoted and escaped. */
+static char *text_array(char *const *v, size_t n)
+{
+	char *out;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+	fputc('{', f);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\"" : "\"", f);
+		for (const char *c = v[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				fputc('\\', f);
+			fputc(*c, f);
+		}
+		fputc('"', f);
+	}
+	fputc('}', f);
+	fclose(f);
+	return out;
+}
+
+/* The key a sort orders by (after id ties), its SQL type, and whether the
+ * SQL order is descending for this query. */
+static const char *sort_key(const struct task_query *q, int search_param, char *buf, size_t size,
+			    const char **type, bool *sql_desc)
+{
+	*sql_desc = q->desc;
+	switch (q->sort) {
+	case TASK_SORT_DUE_DATE:
+		*type = "timestamptz";
+		return "due_datetime";
+	case TASK_SORT_PRIORITY:
+		*type = "integer";
+		*sql_desc = !q->desc;   /* rank 0 is High: "desc" means High first */
+		return PRIORITY_RANK;
+	case TASK_SORT_TITLE:
+		*type = "text";
+		return "lower(title)";
+	case TASK_SORT_RANK:
+		*type = "real";
+		snprintf(buf, size, "(ts_rank(search_vector, websearch_to_tsquery('simple', $%d)) + "
+			 "similarity(title, $%d))::real", search_param, search_param);
+		return buf;
+	case TASK_SORT_CREATED_AT:
+	default:
+		*type = "timestamptz";
+		return "created_at";
+	}
+}
+
+int task_repo_query(const char *user_id, const struct task_query *q, struct task **out,
+		    size_t *n, char **next_cursor, struct err *e)
+{
+	struct sqlb b = { 0 };
+	*next_cursor = NULL;
+	b.f = open_memstream(&b.sql, &b.len);
+	int p_user = param(&b, user_id, false);
+	int p_search = 0;
+	if (q->search)
+		p_search = param(&b, q->search, false);
+	char keybuf[200];
+	const char *type;
+	bool sql_desc;
+	const char *key = sort_key(q, p_search, keybuf, sizeof(keybuf), &type, &sql_desc);
+
+	fprintf(b.f, "SELECT " TASK_COLUMNS ", (%s)::text FROM tasks WHERE user_id = $%d", key, p_user);
+	if (q->status != TASK_FILTER_ALL)
+		fprintf(b.f, " AND completed = %s", q->status == TASK_FILTER_COMPLETED ? "true" : "false");
+	if (q->priorities) {
+		char *names[3];
+		size_t k = 0;
+		if (q->priorities & PRIORITY_BIT_HIGH)
+			names[k++] = "High";
+		if (q->priorities & PRIORITY_BIT_MEDIUM)
+			names[k++] = "Medium";
+		if (q->priorities & PRIORITY_BIT_LOW)
+			names[k++] = "Low";
+		fprintf(b.f, " AND priority = ANY($%d::text[])", param(&b, text_array(names, k), true));
+	}
+	if (q->due_from[0])
+		fprintf(b.f, " AND due_datetime >= $%d::timestamptz", param(&b, q->due_from, false));
+	if (q->due_to[0])
+		fprintf(b.f, " AND due_datetime <= $%d::timestamptz", param(&b, q->due_to, false));
+	if (q->overdue)
+		fputs(" AND NOT completed AND due_datetime < now()", b.f);
+	if (q->ntags) {
+		int p = param(&b, text_array(q->tags, q->ntags), true);
+		if (q->tags_all)
+			fprintf(b.f, " AND (SELECT count(DISTINCT lower(g.name)) FROM task_tags tt JOIN tags g "
+				     "ON g.id = tt.tag_id WHERE tt.task_id = tasks.id AND lower(g.name) = ANY($%d::text[])) = %zu",
+				p, q->ntags);
+		else
+			fprintf(b.f, " AND EXISTS (SELECT 1 FROM task_tags tt JOIN tags g ON g.id = tt.tag_id "
+				     "WHERE tt.task_id = tasks.id AND lower(g.name) = ANY($%d::text[]))", p);
+	}
+	if (q->search) {
+		/* Full text first; a trigram match catches partial words ("mil" in "milk"). */
+		char *pattern = xmalloc(2 * strlen(q->search) + 3);
+		char *o = pattern;
+		*o++ = '%';
+		for (const char *c = q->search; *c; c++) {
+			if (*c == '%' || *c == '_' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '%';
+		*o = '\0';
+		int pp = param(&b, pattern, true);
+		fprintf(b.f, " AND (search_vector @@ websearch_to_tsquery('simple', $%d) "
+			     "OR title ILIKE $%d OR description ILIKE $%d)", p_search, pp, pp);
+	}
+	if (q->filter) {
+		struct filter_sql fs;
+		int rc = filter_sql_compile(q->filter, b.n + 1, &fs, e);
+		if (rc) {
+			fclose(b.f);
+			free(b.sql);
+			for (int i = 0; i < b.n; i++)
+				free(b.owned[i]);
+			return rc;
+		}
+		for (size_t i = 0; i < fs.nparams; i++) {
+			param(&b, fs.params[i], true);
+			fs.params[i] = NULL;
+		}
+		fprintf(b.f, " AND (%s)", fs.sql);
+		filter_sql_release(&fs);
+	}
+	const char *op = sql_desc ? "<" : ">";
+	if (q->after.has) {
+		char idbuf[24];
+		snprintf(idbuf, sizeof(idbuf), "%" PRId64, q->after.id);
+		int p_id = param(&b, xstrdup(idbuf), true);
+		if (q->sort == TASK_SORT_DUE_DATE && q->after.value_null)
+			fprintf(b.f, " AND due_datetime IS NULL AND id %s $%d::bigint", op, p_id);
+		else if (q->sort == TASK_SORT_DUE_DATE)
+			fprintf(b.f, " AND (due_datetime IS NULL OR (due_datetime, id) %s ($%d::timestamptz, $%d::bigint))",
+				op, param(&b, q->after.value, false), p_id);
+		else
+			fprintf(b.f, " AND (%s, id) %s ($%d::%s, $%d::bigint)", key, op,
+				param(&b, q->after.value, false), type, p_id);
+	}
+	const char *dir = sql_desc ? "DESC" : "ASC";
+	if (q->sort == TASK_SORT_DUE_DATE)
+		fprintf(b.f, " ORDER BY (due_datetime IS NULL), due_datetime %s, id %s", dir, dir);
+	else
+		fprintf(b.f, " ORDER BY %s %s, id %s", key, dir, dir);
+	fprintf(b.f, " LIMIT %d", q->limit + 1);
+	fclose(b.f);
+
+	PGresult *r;
+	int rc = db__exec_sql(b.sql, b.n, b.params, true, &r, e);
+	free(b.sql);
+	for (int i = 0; i < b.n; i++)
+		if (b.owned[i])
+			free(b.owned[i]);
+	if (rc)
+		return rc;
+	size_t rows = (size_t)PQntuples(r);
+	bool more = rows > (size_t)q->limit;
+	if (more)
+		rows = (size_t)q->limit;
+	struct task *tasks = xcalloc(rows ? rows : 1, sizeof(*tasks));
+	for (size_t i = 0; i < rows; i++)
+		row_to_task(r, (int)i, &tasks[i]);
+	if (more && rows) {
+		int last = (int)rows - 1;
+		int col = PQnfields(r) - 1;
+		*next_cursor = task_cursor_encode(q, PQgetisnull(r, last, col) ? NULL : PQgetvalue(r, last, col),
+						  tasks[rows - 1].id);
+	}
+	PQclear(r);
+	*out = tasks;
+	*n = rows;
+	return 0;
 }

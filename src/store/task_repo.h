@@ -20,7 +20,9 @@
 #include "base/err.h"
 #include "service/task.h"
 
-int task_repo_insert(const char *user_id, const struct task_input *in, struct task *out, struct err *e);
+/* task_repo_insert - insert @t (its id, version, times and tags are
+ * ignored) and store the new id in *@id. Read it back with task_repo_get. */
+int task_repo_insert(const char *user_id, const struct task *t, int64_t *id, struct err *e);
 int task_repo_get(const char *user_id, int64_t id, struct task *out, struct err *e);
 /* task_repo_get_for_update - task_repo_get that also locks the row until
  * the end of the current transaction (see db_tx_begin). */
@@ -29,10 +31,20 @@ int task_repo_get_for_update(const char *user_id, int64_t id, struct task *out, 
  * (free each with task_release, then the array). */
 int task_repo_list(const char *user_id, enum task_status_filter filter,
 		   struct task **out, size_t *n, struct err *e);
+/* task_repo_update - store the writable fields of @t (the merged state,
+ * see task_apply) and bump the version. Read it back with task_repo_get. */
 int task_repo_update(const char *user_id, int64_t id, int64_t if_version,
-		     const struct task_input *in, struct task *out, struct err *e);
+		     const struct task *t, struct err *e);
 int task_repo_delete(const char *user_id, int64_t id, int64_t if_version, struct err *e);
 int task_repo_toggle_complete(const char *user_id, int64_t id, int64_t if_version,
 			      struct task *out, struct err *e);
+
+struct task_query;
+
+/* task_repo_query - the page of the user's tasks that @q asks for (see
+ * service/task_query.h), in its order; *@next_cursor is malloc'd when more
+ * rows follow, else NULL. Free the tasks as for task_repo_list. */
+int task_repo_query(const char *user_id, const struct task_query *q, struct task **out,
+		    size_t *n, char **next_cursor, struct err *e);
 
 #endif

@@ -132,7 +132,7 @@ def test_users_cannot_touch_each_others_tasks(api, user):
         api.delete(f"api/{other}/tasks/{mine['id']}", user=other),
     ):
         assert r.status == 404, r
-    assert api.get(f"api/{other}/tasks", user=other).json() == {"tasks": [], "count": 0}
+    assert api.get(f"api/{other}/tasks", user=other).json() == {"tasks": [], "count": 0, "next_cursor": None}
     assert api.get(f"api/{user}/tasks/{mine['id']}", user=user).json() == mine
 
 
@@ -147,7 +147,7 @@ def test_users_cannot_touch_each_others_tasks(api, user):
     (b'{"title": "   "}', "title"),
     (json.dumps({"title": "x" * 201}).encode(), "title"),
     (json.dumps({"title": "ok", "description": "d" * 1001}).encode(), "description"),
-    (b'{"title": "ok", "priority": "High"}', "priority"),
+    (b'{"title": "ok", "colour": "red"}', "colour"),
     (b'{"title": "a", "title": "b"}', "title"),
     (b'{"title": "caf\xe9"}', "body"),
     (b'{"title": "nul\\u0000"}', "body"),

@@ -163,7 +163,7 @@ static void test_golden_case(void **state)
 static void fill_task(struct task *t, int64_t id, const char *title, const char *description,
 		      bool completed)
 {
-	memset(t, 0, sizeof(*t));
+	task_defaults(t);
 	t->id = id;
 	snprintf(t->user_id, sizeof(t->user_id), "alice");
 	t->title = xstrdup(title);
@@ -186,7 +186,12 @@ static json_t *load(const char *text)
 static void assert_task_json(json_t *o, const struct task *t)
 {
 	assert_true(json_is_object(o));
-	assert_int_equal(json_object_size(o), 8);
+	assert_int_equal(json_object_size(o), 20);
+	assert_string_equal(json_string_value(json_object_get(o, "priority")), "Medium");
+	assert_string_equal(json_string_value(json_object_get(o, "timezone")), "UTC");
+	assert_string_equal(json_string_value(json_object_get(o, "recurrence_pattern")), "none");
+	assert_true(json_is_null(json_object_get(o, "due_datetime")));
+	assert_true(json_is_array(json_object_get(o, "tags")));
 	assert_true(json_is_integer(json_object_get(o, "id")));
 	assert_int_equal(json_integer_value(json_object_get(o, "id")), t->id);
 	assert_string_equal(json_string_value(json_object_get(o, "user_id")), t->user_id);
@@ -213,7 +218,11 @@ static void test_encode_task(void **state)
 	assert_string_equal(text,
 		"{\"id\":42,\"user_id\":\"alice\",\"title\":\"Buy milk\",\"description\":\"2 litres\","
 		"\"completed\":true,\"version\":43,\"created_at\":\"2024-05-01T10:00:00.000001Z\","
-		"\"updated_at\":\"2024-05-02T11:30:00.123456Z\"}");
+		"\"updated_at\":\"2024-05-02T11:30:00.123456Z\",\"due_datetime\":null,"
+		"\"priority\":\"Medium\",\"timezone\":\"UTC\",\"recurrence_pattern\":\"none\","
+		"\"recurrence_interval\":1,\"recurrence_weekdays\":[],\"recurrence_rule\":null,"
+		"\"recurrence_end_date\":null,\"parent_task_id\":null,\"occurrence_index\":1,"
+		"\"skipped\":false,\"tags\":[]}");
 	json_t *o = load(text);
 	assert_task_json(o, &t);
 	json_decref(o);

@@ -164,7 +164,7 @@ static void test_update_needs_a_field(void **state)
 	(void)state;
 	struct err e;
 	expect_invalid(validate(NULL, false, NULL, false, false, NULL, &e), &e,
-		       "", "nothing to update: give \"title\" or \"description\"");
+		       "", "nothing to update: give at least one field");
 	assert_int_equal(validate(xstrdup("new"), true, NULL, false, false, NULL, &e), 0);
 }
 

@@ -1,0 +1,100 @@
+#include "json/tag_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "json/json_internal.h"
+
+#include "base/alloc.h"
+
+/* Take a string member; a JSON null only when @nullable (then *@out = NULL). */
+static int take_string(json_t *v, const char *field, bool nullable, char **out, struct err *e)
+{
+	if (json_is_null(v)) {
+		if (!nullable)
+			return err_set(e, TODO_EINVAL, field, "%s must be a string, not null", field);
+		*out = NULL;
+		return 0;
+	}
+	if (!json_is_string(v))
+		return err_set(e, TODO_EINVAL, field, "%s must be a string", field);
+	/* "\u0000" decodes to an embedded NUL, which C strings would cut. */
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return err_set(e, TODO_EINVAL, field, "%s must not contain NUL characters", field);
+	*out = xstrndup(json_string_value(v), json_string_length(v));
+	return 0;
+}
+
+int tag_json_parse_input(const uint8_t *body, size_t len, struct tag_input *in, struct err *e)
+{
+	memset(in, 0, sizeof(*in));
+	size_t ws = 0;   /* body is not NUL-terminated: count leading white space by hand */
+	while (ws < len && (body[ws] == ' ' || body[ws] == '\t' || body[ws] == '\r' || body[ws] == '\n'))
+		ws++;
+	if (ws == len)
+		return err_set(e, TODO_EINVAL, "body", "request body is empty: expected a JSON object");
+	json_error_t jerr;
+	json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	if (!root)
+		return err_set(e, TODO_EINVAL, "body",
+			       "could not parse JSON body: %s at line %d column %d",
+			       jerr.text, jerr.line, jerr.column);
+	int rc = 0;
+	if (!json_is_object(root)) {
+		rc = err_set(e, TODO_EINVAL, "body", "request body must be a JSON object");
+		goto out_decref;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(root, key, v) {
+		if (strcmp(key, "name") == 0) {
+			in->has_name = true;
+			rc = take_string(v, "name", false, &in->name, e);
+		} else if (strcmp(key, "color") == 0) {
+			in->has_color = true;
+			rc = take_string(v, "color", true, &in->color, e);
+		} else {
+			rc = err_set(e, TODO_EINVAL, key, "unknown field \"%.64s\"", key);
+		}
+		if (rc)
+			goto out_decref;
+	}
+out_decref:
+	json_decref(root);
+	return rc;
+}
+
+static json_t *tag_to_json(const struct tag *t)
+{
+	return json_pack("{sI ss ss? ss}",
+			 "id", (json_int_t)t->id,
+			 "name", t->name,
+			 "color", t->color[0] ? t->color : NULL,
+			 "created_at", t->created_at);
+}
+
+char *tag_json_encode(const struct tag *t)
+{
+	return json__dump(tag_to_json(t));
+}
+
+char *tag_json_encode_list(const struct tag *tags, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, tag_to_json(&tags[i]));
+	return json__dump(json_pack("{so sI}", "tags", arr, "count", (json_int_t)n));
+}
+
+char *tag_json_encode_deleted(int64_t id)
+{
+	return json__dump(json_pack("{sI sb}", "id", (json_int_t)id, "deleted", 1));
+}
+
+char *tag_json_encode_link(int64_t task_id, int64_t tag_id, bool attached)
+{
+	return json__dump(json_pack("{sI sI sb}", "task_id", (json_int_t)task_id,
+				    "tag_id", (json_int_t)tag_id, "attached", (int)attached));
+}

@@ -1,0 +1,55 @@
+/*
+ * tag_repo.h - a user's tags and their links to tasks. Names are unique per
+ * user, case-insensitively ("Home" and "home" are one tag). Every statement
+ * is filtered by user_id: another user's tag is TODO_ENOTFOUND.
+ */
+#ifndef TODOD_STORE_TAG_REPO_H
+#define TODOD_STORE_TAG_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "service/task.h"   /* struct tag_ref */
+
+#define TAG_NAME_MAX 50     /* code points */
+#define TAG_COLOR_LEN 7     /* "#RRGGBB" */
+
+struct tag {
+	int64_t id;
+	char *name;                      /* malloc'd */
+	char color[TAG_COLOR_LEN + 1];   /* "" when none */
+	char created_at[40];
+};
+
+void tag_release(struct tag *t);
+void tags_free(struct tag *tags, size_t n);
+
+/* ---- the tags resource ---- */
+int tag_repo_list(const char *user_id, struct tag **out, size_t *n, struct err *e);
+/* tag_repo_create - TODO_ECONFLICT (field "name") if the name exists. */
+int tag_repo_create(const char *user_id, const char *name, const char *color, struct tag *out,
+		    struct err *e);
+/* tag_repo_update - change name and/or color (NULL: keep; color "" clears). */
+int tag_repo_update(const char *user_id, int64_t id, const char *name, const char *color,
+		    struct tag *out, struct err *e);
+/* tag_repo_delete - delete the tag; it is detached from every task. */
+int tag_repo_delete(const char *user_id, int64_t id, struct err *e);
+
+/* ---- tags on tasks (run inside the caller's transaction when needed) ---- */
+
+/* tag_repo_resolve - ids for @refs (creating tags for unknown names);
+ * @ids gets @n entries, duplicates kept. TODO_ENOTFOUND (field "tags") for an
+ * id the user does not own. */
+int tag_repo_resolve(const char *user_id, const struct tag_ref *refs, size_t n, int64_t *ids,
+		     struct err *e);
+/* tag_repo_set_task_tags - make @ids exactly the tags of task @task_id. */
+int tag_repo_set_task_tags(int64_t task_id, const int64_t *ids, size_t n, struct err *e);
+/* tag_repo_attach / detach - one link; attach is idempotent; detach of a
+ * link that does not exist is TODO_ENOTFOUND. Both check the user owns the
+ * task and the tag. */
+int tag_repo_attach(const char *user_id, int64_t task_id, int64_t tag_id, struct err *e);
+int tag_repo_detach(const char *user_id, int64_t task_id, int64_t tag_id, struct err *e);
+
+#endif

@@ -6,6 +6,7 @@ PKGS=(
 	build-essential meson ninja-build pkg-config
 	libgrpc-dev protobuf-c-compiler libprotobuf-c-dev
 	libpq-dev libjansson-dev libcmocka-dev libjwt-dev libssl-dev
+	libical-dev tzdata
 	postgresql postgresql-contrib
 	openjdk-17-jre-headless maven
 	curl python3 wrk
@@ -27,3 +28,4 @@ log "apt packages ready"
 # Go (>= the version dapr's go.mod names) and pytest come with the machine image; check, don't guess.
 command -v go >/dev/null || die "go not found on PATH (the machine image provides /usr/local/go)"
 python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
+python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # README command 2 (and .ci/run): set up this machine and run every test suite.
+#   api-contract     every route of src/api/api.c is in src/api/openapi.yaml and back
 #   unit             cmocka suites (build/)
 #   unit-sanitizers  the same under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
 #   integration      todod's AppCallback over gRPC against a real PostgreSQL (incl. a restart)
 #   e2e-kafka        REST through a real daprd + scheduler + Kafka + PostgreSQL (pytest)
+#   faults-kafka     the same stack under faults: kill -9 daprd/todod, Kafka stopped, poison messages
 #   e2e-local        the same on the light default profile (in-memory pub/sub)
 # Exits non-zero if any suite fails; ends with each runner's summary lines.
 source "$(dirname "$0")/lib.sh"
@@ -36,13 +38,14 @@ run() {
 	{
 		printf '%-16s %s in %ss\n' "$name" "$([ "$rc" = 0 ] && echo PASS || echo "FAIL (exit $rc)")" $((SECONDS - t))
 		grep -E '^(Ok|Expected Fail|Fail|Unexpected Pass|Skipped|Timeout): ' "$TODOD_WORK/logs/suite-$name.log" | tr '\n' ' ' | sed 's/^/                 /'
-		grep -E '^(=+ )?[0-9]+ (passed|failed|error).* in [0-9.]+s( =+)?$' "$TODOD_WORK/logs/suite-$name.log" | sed 's/^/                 /'
+		grep -E '^(=+ )?[0-9]+ (passed|failed|error).* in [0-9.]+s( \([0-9:]+\))?( =+)?$' "$TODOD_WORK/logs/suite-$name.log" | sed 's/^/                 /'
 		echo
 	} >>"$summary"
 	[ "$rc" = 0 ] || failed=1
 }
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run api-contract python3 test/api_contract/check_openapi.py
 run unit meson test -C build --suite unit --print-errorlogs
 run unit-sanitizers meson test -C build-asan --suite unit --print-errorlogs
 unset ASAN_OPTIONS UBSAN_OPTIONS
@@ -52,19 +55,23 @@ export TODOD_TEST_DATABASE_URL="postgres://todod:todod@127.0.0.1:${PGPORT_TODOD:
 export TODOD_TEST_PG_RESTART="$S/pg.sh stop && $S/pg.sh start"
 run integration meson test -C build --suite integration --print-errorlogs
 
-e2e() { # e2e PROFILE
+e2e() { # e2e PROFILE [TEST_DIR [PYTEST_ARGS...]]: a fresh stack of PROFILE, pytest TEST_DIR against it
+	local profile=$1 dir=${2:-test/e2e}
+	shift $(($# < 2 ? $# : 2))
 	# SCHEDULER_RESET: no job of an earlier run may fire into this one.
-	export TODOD_PROFILE=$1 TODOD_DIAGNOSTICS=1 SCHEDULER_RESET=1
+	export TODOD_PROFILE=$profile TODOD_DIAGNOSTICS=1 SCHEDULER_RESET=1
 	"$S/stack.sh" up || { "$S/stack.sh" down; return 1; }
-	TODOD_E2E_PROFILE=$1 \
+	TODOD_E2E_PROFILE=$profile \
 		TODOD_E2E_DAPR_HTTP="http://127.0.0.1:${DAPR_HTTP_PORT:-3500}" \
 		TODOD_E2E_JWT_SECRET=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["jwt-secret"])' components/local/dev-secrets.json) \
-		python3 -m pytest test/e2e -q -p no:cacheprovider -rfE
+		python3 -m pytest "$dir" -q -p no:cacheprovider -rfE "$@"
 	local rc=$?
 	"$S/stack.sh" down
 	return $rc
 }
 run e2e-kafka e2e kafka
+# Kills and stops processes of its own stack (-s: each test prints its counts).
+run faults-kafka e2e kafka test/e2e_faults -s
 run e2e-local e2e local
 
 echo

@@ -19,6 +19,9 @@ static const struct route routes[] = {
 	{ HTTP_PUT, "api/{user_id}/tasks/{id}", api_tasks_update, ROUTE_AUTH_USER },
 	{ HTTP_DELETE, "api/{user_id}/tasks/{id}", api_tasks_delete, ROUTE_AUTH_USER },
 	{ HTTP_PATCH, "api/{user_id}/tasks/{id}/complete", api_tasks_toggle_complete, ROUTE_AUTH_USER },
+	{ HTTP_POST, "api/{user_id}/tasks/{id}/skip-occurrence", api_tasks_skip_occurrence, ROUTE_AUTH_USER },
+	{ HTTP_POST, "api/{user_id}/tasks/{id}/stop-recurrence", api_tasks_stop_recurrence, ROUTE_AUTH_USER },
+	{ HTTP_GET, "api/{user_id}/tasks/{id}/occurrences", api_tasks_occurrences, ROUTE_AUTH_USER },
 
 	{ HTTP_GET, "api/{user_id}/tags", api_tags_list, ROUTE_AUTH_USER },
 	{ HTTP_POST, "api/{user_id}/tags", api_tags_create, ROUTE_AUTH_USER },

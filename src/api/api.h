@@ -20,6 +20,9 @@ int api_tasks_get(struct http_request *req, struct http_response *resp);
 int api_tasks_update(struct http_request *req, struct http_response *resp);
 int api_tasks_delete(struct http_request *req, struct http_response *resp);
 int api_tasks_toggle_complete(struct http_request *req, struct http_response *resp);
+int api_tasks_skip_occurrence(struct http_request *req, struct http_response *resp);
+int api_tasks_stop_recurrence(struct http_request *req, struct http_response *resp);
+int api_tasks_occurrences(struct http_request *req, struct http_response *resp);
 
 int api_tags_list(struct http_request *req, struct http_response *resp);
 int api_tags_create(struct http_request *req, struct http_response *resp);

@@ -223,3 +223,60 @@ int api_tasks_toggle_complete(struct http_request *req, struct http_response *re
 	task_release(&t);
 	return 0;
 }
+
+/* POST .../skip-occurrence and .../stop-recurrence share one shape. */
+static int series_action(struct http_request *req, struct http_response *resp, bool skip)
+{
+	struct err *e = &resp->err;
+	int64_t id, if_version;
+	struct task t;
+	int rc = task_target(req, &id, &if_version, e);
+	if (rc == 0)
+		rc = no_body(req, e);
+	if (rc == 0)
+		rc = skip ? task_change_skip(http_param(req, "user_id"), ACTOR(req), id, if_version, &t, e)
+			  : task_change_stop_recurrence(http_param(req, "user_id"), ACTOR(req), id,
+							if_version, &t, e);
+	if (rc)
+		return rc;
+	resp->body = task_json_encode(&t);
+	task_release(&t);
+	return 0;
+}
+
+int api_tasks_skip_occurrence(struct http_request *req, struct http_response *resp)
+{
+	return series_action(req, resp, true);
+}
+
+int api_tasks_stop_recurrence(struct http_request *req, struct http_response *resp)
+{
+	return series_action(req, resp, false);
+}
+
+/* GET .../occurrences: the whole series of the task, oldest first. */
+int api_tasks_occurrences(struct http_request *req, struct http_response *resp)
+{
+	struct err *e = &resp->err;
+	int64_t id;
+	struct task t;
+	int rc = task_target(req, &id, NULL, e);
+	if (rc == 0)
+		rc = no_body(req, e);
+	if (rc == 0)
+		rc = task_repo_get(http_param(req, "user_id"), id, &t, e);
+	if (rc)
+		return rc;
+	int64_t root = t.parent_task_id ? t.parent_task_id : t.id;
+	task_release(&t);
+	struct task *tasks;
+	size_t n;
+	rc = task_repo_series(http_param(req, "user_id"), root, &tasks, &n, e);
+	if (rc)
+		return rc;
+	resp->body = task_json_encode_page(tasks, n, NULL);
+	for (size_t i = 0; i < n; i++)
+		task_release(&tasks[i]);
+	free(tasks);
+	return 0;
+}

@@ -22,6 +22,8 @@ static const char *action_of(const struct parsed_task_event *ev)
 		return "completed";
 	if (strcmp(ev->event_type, "task-deleted") == 0)
 		return "deleted";
+	if (strcmp(ev->event_type, "task-skipped") == 0)
+		return "skipped";
 	if (strcmp(ev->event_type, "task-updated") == 0)
 		return (!ev->completed && strstr(ev->changes_json, "\"completed\"")) ? "reopened" : "updated";
 	return NULL;

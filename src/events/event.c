@@ -12,6 +12,7 @@ const char *event_type_name(enum event_type t)
 	case EVENT_TASK_UPDATED: return "task-updated";
 	case EVENT_TASK_COMPLETED: return "task-completed";
 	case EVENT_TASK_DELETED: return "task-deleted";
+	case EVENT_TASK_SKIPPED: return "task-skipped";
 	case EVENT_ACTIVITY_LOG_CREATED: return "activity-log-created";
 	}
 	return "unknown";

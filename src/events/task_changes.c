@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "events/relay.h"
+#include "events/series.h"
+#include "service/recurrence.h"
 #include "json/event_json.h"
 #include "store/db.h"
 #include "store/outbox_repo.h"
@@ -40,6 +42,18 @@ static int finish(int rc, const struct task_event *ev, struct err *e)
 	}
 	relay_nudge();
 	return 0;
+}
+
+/* A recurring task's whole recurrence must be valid (zone, RRULE, end). */
+static int check_recurrence(const struct task *t, struct err *e)
+{
+	if (!task_is_recurring(t))
+		return 0;
+	struct recurrence r;
+	int rc = series_recurrence(t, &r, e);
+	if (rc == 0)
+		recurrence_release(&r);
+	return rc;
 }
 
 /* The parent of a task must be another task of the same user. */
@@ -84,6 +98,11 @@ int task_change_create(const char *user_id, const struct actor *actor,
 	int rc = task_apply(&base, in, &merged, e);
 	if (rc)
 		return rc;
+	rc = check_recurrence(&merged, e);
+	if (rc) {
+		task_release(&merged);
+		return rc;
+	}
 	int64_t id = 0;
 	rc = db_tx_begin(e);
 	if (rc)
@@ -118,6 +137,8 @@ static int change(const char *user_id, const struct actor *actor, int64_t id, in
 	rc = task_repo_get_for_update(user_id, id, &old, e);
 	if (rc == 0 && in) {
 		rc = task_apply(&old, in, &merged, e);
+		if (rc == 0)
+			rc = check_recurrence(&merged, e);
 		if (rc == 0 && in->has_parent)
 			rc = check_parent(user_id, id, merged.parent_task_id, e);
 		if (rc == 0)
@@ -129,14 +150,19 @@ static int change(const char *user_id, const struct actor *actor, int64_t id, in
 	} else if (rc == 0) {
 		rc = task_repo_toggle_complete(user_id, id, if_version, out, e);
 	}
+	/* Completing the open occurrence of a series creates the next one. */
 	struct task_event ev;
 	if (rc == 0) {
 		enum event_type type = EVENT_TASK_UPDATED;
 		if (!in && out->completed)
 			type = EVENT_TASK_COMPLETED;
 		event_task_init(&ev, type, actor, out, &old);
+		rc = task_change_record(&ev, e);
 	}
-	rc = finish(rc, rc ? NULL : &ev, e);
+	int64_t next_id = 0;
+	if (rc == 0 && !in && out->completed && task_is_recurring(out))
+		rc = series_create_next(user_id, actor, out, &next_id, e);
+	rc = finish(rc, NULL, e);
 	task_release(&old);
 	task_release(&merged);
 	if (rc)
@@ -176,4 +202,48 @@ int task_change_delete(const char *user_id, const struct actor *actor, int64_t i
 	rc = finish(rc, rc ? NULL : &ev, e);
 	task_release(&old);
 	return rc;
+}
+
+int task_change_skip(const char *user_id, const struct actor *actor, int64_t id,
+		     int64_t if_version, struct task *out, struct err *e)
+{
+	struct task old = { 0 };
+	*out = (struct task){ 0 };
+	int rc = db_tx_begin(e);
+	if (rc)
+		return rc;
+	rc = task_repo_get_for_update(user_id, id, &old, e);
+	if (rc == 0 && !task_is_recurring(&old))
+		rc = err_set(e, TODO_EINVAL, "id", "task %" PRId64 " is not recurring: nothing to skip", id);
+	else if (rc == 0 && old.completed)
+		rc = err_set(e, TODO_ECONFLICT, "id", "task %" PRId64 " is already closed", id);
+	if (rc == 0)
+		rc = task_repo_skip(user_id, id, if_version, e);
+	if (rc == 0)
+		rc = task_repo_get(user_id, id, out, e);
+	struct task_event ev;
+	if (rc == 0) {
+		event_task_init(&ev, EVENT_TASK_SKIPPED, actor, out, &old);
+		rc = task_change_record(&ev, e);
+	}
+	int64_t next_id;
+	if (rc == 0)
+		rc = series_create_next(user_id, actor, out, &next_id, e);
+	rc = finish(rc, NULL, e);
+	task_release(&old);
+	if (rc)
+		task_release(out);
+	return rc;
+}
+
+int task_change_stop_recurrence(const char *user_id, const struct actor *actor, int64_t id,
+				int64_t if_version, struct task *out, struct err *e)
+{
+	struct task_input stop = {
+		.has_pattern = true, .recurrence_pattern = "none",
+		.has_rule = true, .recurrence_rule = NULL,
+		.has_weekdays = true, .recurrence_weekdays = 0,
+		.has_end_date = true, .recurrence_end_date = NULL,
+	};
+	return change(user_id, actor, id, if_version, &stop, out, e);
 }

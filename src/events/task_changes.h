@@ -26,6 +26,17 @@ int task_change_toggle_complete(const char *user_id, const struct actor *actor, 
 int task_change_delete(const char *user_id, const struct actor *actor, int64_t id,
 		       int64_t if_version, struct err *e);
 
+/* task_change_skip - close the open occurrence of a recurring task as
+ * skipped and create the next one (see events/series.h); TODO_EINVAL if the
+ * task is not recurring, TODO_ECONFLICT if it is already closed. */
+int task_change_skip(const char *user_id, const struct actor *actor, int64_t id,
+		     int64_t if_version, struct task *out, struct err *e);
+
+/* task_change_stop_recurrence - end the series at this occurrence: it
+ * stays, without recurrence, and no next occurrence will be created. */
+int task_change_stop_recurrence(const char *user_id, const struct actor *actor, int64_t id,
+				int64_t if_version, struct task *out, struct err *e);
+
 /* task_change_record - insert @ev into the outbox for task-events and
  * task-updates; inside the caller's transaction. */
 int task_change_record(const struct task_event *ev, struct err *e);

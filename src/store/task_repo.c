@@ -47,6 +47,32 @@ static const struct db_stmt get_for_update_stmt = {
 	2, false,
 };
 
+static const char *version_param(int64_t if_version, char buf[24]);
+static int missing_or_conflict(const char *user_id, const char *idbuf, int64_t id,
+			       int64_t if_version, struct err *e);
+
+static const struct db_stmt series_stmt = {
+	"task_series",
+	"SELECT " TASK_COLUMNS " FROM tasks WHERE user_id = $1 "
+	"AND coalesce(parent_task_id, id) = $2 ORDER BY occurrence_index, id",
+	2, true,
+};
+
+static const struct db_stmt skip_stmt = {
+	"task_skip",
+	"UPDATE tasks SET completed = true, skipped = true, version = version + 1, updated_at = now() "
+	"WHERE user_id = $1 AND id = $2 AND NOT completed "
+	"AND ($3::bigint IS NULL OR version = $3::bigint) RETURNING id",
+	3, false,
+};
+
+static const struct db_stmt copy_tags_stmt = {
+	"task_copy_tags",
+	"INSERT INTO task_tags (task_id, tag_id) SELECT $2, tag_id FROM task_tags WHERE task_id = $1 "
+	"ON CONFLICT DO NOTHING",
+	2, false,
+};
+
 static const struct db_stmt list_stmt = {
 	"task_list",
 	"SELECT " TASK_COLUMNS " FROM tasks WHERE user_id = $1 "
@@ -207,6 +233,54 @@ int task_repo_get_for_update(const char *user_id, int64_t id, struct task *out, 
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
 	const char *params[] = { user_id, idbuf };
 	return one_task(&get_for_update_stmt, params, out, id, 0, e);
+}
+
+int task_repo_series(const char *user_id, int64_t root_id, struct task **out, size_t *n,
+		     struct err *e)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, root_id);
+	const char *params[] = { user_id, idbuf };
+	PGresult *r;
+	int rc = db__exec(&series_stmt, params, &r, e);
+	if (rc)
+		return rc;
+	size_t rows = (size_t)PQntuples(r);
+	struct task *tasks = xcalloc(rows ? rows : 1, sizeof(*tasks));
+	for (size_t i = 0; i < rows; i++)
+		row_to_task(r, (int)i, &tasks[i]);
+	PQclear(r);
+	*out = tasks;
+	*n = rows;
+	return 0;
+}
+
+int task_repo_skip(const char *user_id, int64_t id, int64_t if_version, struct err *e)
+{
+	char idbuf[24], vbuf[24];
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+	const char *params[] = { user_id, idbuf, version_param(if_version, vbuf) };
+	PGresult *r;
+	int rc = db__exec(&skip_stmt, params, &r, e);
+	if (rc)
+		return rc;
+	if (PQntuples(r) == 0)
+		rc = missing_or_conflict(user_id, idbuf, id, if_version, e);
+	PQclear(r);
+	return rc;
+}
+
+int task_repo_copy_tags(int64_t from_id, int64_t to_id, struct err *e)
+{
+	char a[24], b[24];
+	snprintf(a, sizeof(a), "%" PRId64, from_id);
+	snprintf(b, sizeof(b), "%" PRId64, to_id);
+	const char *params[] = { a, b };
+	PGresult *r;
+	int rc = db__exec(&copy_tags_stmt, params, &r, e);
+	if (rc == 0)
+		PQclear(r);
+	return rc;
 }
 
 int task_repo_list(const char *user_id, enum task_status_filter filter,

@@ -39,6 +39,15 @@ int task_repo_delete(const char *user_id, int64_t id, int64_t if_version, struct
 int task_repo_toggle_complete(const char *user_id, int64_t id, int64_t if_version,
 			      struct task *out, struct err *e);
 
+/* task_repo_series - every occurrence of the series whose first task is
+ * @root_id, in occurrence order (closed ones are its history). */
+int task_repo_series(const char *user_id, int64_t root_id, struct task **out, size_t *n,
+		     struct err *e);
+/* task_repo_skip - close an open occurrence as skipped (completed too). */
+int task_repo_skip(const char *user_id, int64_t id, int64_t if_version, struct err *e);
+/* task_repo_copy_tags - give task @to_id the tags of task @from_id. */
+int task_repo_copy_tags(int64_t from_id, int64_t to_id, struct err *e);
+
 struct task_query;
 
 /* task_repo_query - the page of the user's tasks that @q asks for (see

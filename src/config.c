@@ -33,7 +33,7 @@ static int env_long(const char *name, long def, long min, long max, long *out, s
 int config_load(struct config *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
-	long port, workers, maxmsg, maxbody, grace, startup, dapr_port, batch, poll;
+	long port, workers, maxmsg, maxbody, grace, startup, dapr_port, batch, poll, recon, rgrace;
 	int rc;
 	if ((rc = env_long("TODOD_APP_PORT", 50051, 0, 65535, &port, e)) ||
 	    (rc = env_long("DAPR_GRPC_PORT", 50001, 1, 65535, &dapr_port, e)) ||
@@ -43,7 +43,9 @@ int config_load(struct config *c, struct err *e)
 	    (rc = env_long("TODOD_SHUTDOWN_GRACE_MS", 10000, 0, 600000, &grace, e)) ||
 	    (rc = env_long("TODOD_STARTUP_TIMEOUT_MS", 60000, 0, 3600000, &startup, e)) ||
 	    (rc = env_long("TODOD_RELAY_BATCH", 500, 1, 10000, &batch, e)) ||
-	    (rc = env_long("TODOD_RELAY_POLL_MS", 50, 1, 60000, &poll, e)))
+	    (rc = env_long("TODOD_RELAY_POLL_MS", 50, 1, 60000, &poll, e)) ||
+	    (rc = env_long("TODOD_RECONCILE_INTERVAL_MS", 15000, 100, 3600000, &recon, e)) ||
+	    (rc = env_long("TODOD_REMINDER_GRACE_S", 10, 1, 3600, &rgrace, e)))
 		return rc;
 	snprintf(c->listen_addr, sizeof(c->listen_addr), "%s:%ld",
 		 env_or("TODOD_APP_ADDRESS", "127.0.0.1"), port);
@@ -68,6 +70,8 @@ int config_load(struct config *c, struct err *e)
 	c->startup_timeout_ms = (int)startup;
 	c->relay_batch = (int)batch;
 	c->relay_poll_ms = (int)poll;
+	c->reconcile_interval_ms = (int)recon;
+	c->reminder_grace_s = (int)rgrace;
 	const char *lvl = env_or("TODOD_LOG_LEVEL", "info");
 	c->log_level = log_parse_level(lvl);
 	if (c->log_level < 0)
@@ -113,6 +117,8 @@ void config_usage(FILE *out)
 "  TODOD_STARTUP_TIMEOUT_MS how long start-up waits for daprd and the database [60000]\n"
 "  TODOD_RELAY_BATCH        outbox rows published per relay round [500]\n"
 "  TODOD_RELAY_POLL_MS      relay poll interval when idle (local commits wake it at once) [50]\n"
+"  TODOD_RECONCILE_INTERVAL_MS  how often overdue reminders are looked for [15000]\n"
+"  TODOD_REMINDER_GRACE_S   a pending reminder this overdue lost its job: fire it late [10]\n"
 "  TODOD_LOG_LEVEL          debug|info|warn|error|off [info]\n"
 "  TODOD_DIAGNOSTICS        1 enables the self-test routes and subscription [0]\n",
 	out);

@@ -32,6 +32,8 @@ struct config {
 	bool diagnostics;             /* TODOD_DIAGNOSTICS */
 	int relay_batch;              /* TODOD_RELAY_BATCH */
 	int relay_poll_ms;            /* TODOD_RELAY_POLL_MS */
+	int reconcile_interval_ms;    /* TODOD_RECONCILE_INTERVAL_MS */
+	int reminder_grace_s;         /* TODOD_REMINDER_GRACE_S */
 };
 
 /* config_load - fill @c from the environment (values point into environ).

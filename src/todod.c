@@ -28,6 +28,7 @@
 #include "dapr/appcallback.h"
 #include "dapr/dapr_client.h"
 #include "events/relay.h"
+#include "jobs/reminder_jobs.h"
 #include "rpc/rpc.h"
 #include "service/probe.h"
 #include "service/task.h"
@@ -159,6 +160,11 @@ static int cmd_serve(const struct config *cfg)
 		log_error("could not start the outbox relay", NULL);
 		goto out_stop_server;
 	}
+	if (reminder_reconciler_start(cfg->reconcile_interval_ms, cfg->reminder_grace_s) != 0) {
+		log_error("could not start the reminder reconciler", NULL);
+		relay_stop();
+		goto out_stop_server;
+	}
 	atomic_store_explicit(&app.ready, true, memory_order_release);
 	log_info("ready", "version=%s diagnostics=%d", TODOD_VERSION, cfg->diagnostics);
 
@@ -170,6 +176,7 @@ static int cmd_serve(const struct config *cfg)
 
 out_stop_server:
 	rpc_server_stop(srv, cfg->shutdown_grace_ms);
+	reminder_reconciler_stop();
 	relay_stop();   /* after the server: in-flight writes may still nudge it */
 	db_thread_release();
 	log_info("stopped", "status=%d", status);

@@ -30,6 +30,12 @@ static const struct route routes[] = {
 	{ HTTP_POST, "api/{user_id}/tasks/{task_id}/tags/{tag_id}", api_tags_attach, ROUTE_AUTH_USER },
 	{ HTTP_DELETE, "api/{user_id}/tasks/{task_id}/tags/{tag_id}", api_tags_detach, ROUTE_AUTH_USER },
 
+	{ HTTP_POST, "api/{user_id}/tasks/{task_id}/reminder", api_reminder_create, ROUTE_AUTH_USER },
+	{ HTTP_PUT, "api/{user_id}/tasks/{task_id}/reminder", api_reminder_replace, ROUTE_AUTH_USER },
+	{ HTTP_DELETE, "api/{user_id}/tasks/{task_id}/reminder", api_reminder_delete_for_task, ROUTE_AUTH_USER },
+	{ HTTP_GET, "api/{user_id}/reminders", api_reminders_list, ROUTE_AUTH_USER },
+	{ HTTP_DELETE, "api/{user_id}/reminders/{reminder_id}", api_reminder_cancel, ROUTE_AUTH_USER },
+
 	{ HTTP_GET, "api/{user_id}/activity-logs", api_activity_list, ROUTE_AUTH_USER },
 
 	{ HTTP_POST, "api/{user_id}/selftest/pubsub", api_selftest_pubsub, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },

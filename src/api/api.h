@@ -35,6 +35,12 @@ int api_meta_version(struct http_request *req, struct http_response *resp);
 
 int api_activity_list(struct http_request *req, struct http_response *resp);
 
+int api_reminder_create(struct http_request *req, struct http_response *resp);
+int api_reminder_replace(struct http_request *req, struct http_response *resp);
+int api_reminder_delete_for_task(struct http_request *req, struct http_response *resp);
+int api_reminders_list(struct http_request *req, struct http_response *resp);
+int api_reminder_cancel(struct http_request *req, struct http_response *resp);
+
 int api_ops_outbox(struct http_request *req, struct http_response *resp);
 int api_ops_dead_letter(struct http_request *req, struct http_response *resp);
 

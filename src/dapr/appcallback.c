@@ -11,11 +11,13 @@
 #include "base/log.h"
 #include "events/consumer.h"
 #include "events/event.h"
+#include "jobs/reminder_jobs.h"
 #include "dapr/proto/common/v1/common.pb-c.h"
 #include "dapr/proto/runtime/v1/appcallback.pb-c.h"
 #include "http/router.h"
 #include "http/status.h"
 #include "json/probe_json.h"
+#include "json/reminder_json.h"
 #include "service/probe.h"
 #include "store/db.h"
 
@@ -133,8 +135,8 @@ static void list_subscriptions(struct app *app, struct rpc_call *call)
 {
 	Dapr__Proto__Runtime__V1__ListTopicSubscriptionsResponse out =
 		DAPR__PROTO__RUNTIME__V1__LIST_TOPIC_SUBSCRIPTIONS_RESPONSE__INIT;
-	Dapr__Proto__Runtime__V1__TopicSubscription subs[3];
-	Dapr__Proto__Runtime__V1__TopicSubscription *ptrs[3];
+	Dapr__Proto__Runtime__V1__TopicSubscription subs[4];
+	Dapr__Proto__Runtime__V1__TopicSubscription *ptrs[4];
 	static const struct {
 		const char *topic;
 		const char *dead_letter_topic;
@@ -143,6 +145,9 @@ static void list_subscriptions(struct app *app, struct rpc_call *call)
 		{ TOPIC_TASK_EVENTS, TOPIC_TASK_EVENTS DLQ_SUFFIX, false },
 		{ TOPIC_TASK_EVENTS DLQ_SUFFIX, NULL, false },
 		{ SELFTEST_TOPIC, NULL, true },
+		/* Diagnostics count reminder-triggered deliveries, so tests can
+		 * prove a reminder fired exactly once. */
+		{ TOPIC_REMINDERS, NULL, true },
 	};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
@@ -162,6 +167,17 @@ static void list_subscriptions(struct app *app, struct rpc_call *call)
 	reply(call, &out.base);
 }
 
+/* The probe id under which a reminder-triggered delivery is counted: the
+ * reminder id as 32 hex digits. */
+static bool reminder_probe_id(const uint8_t *data, size_t len, char id[PROBE_ID_LEN + 1])
+{
+	int64_t rid = reminder_triggered_id(data, len);
+	if (rid <= 0)
+		return false;
+	snprintf(id, PROBE_ID_LEN + 1, "%032llx", (unsigned long long)rid);
+	return true;
+}
+
 static void on_topic_event(struct app *app, struct rpc_call *call)
 {
 	Dapr__Proto__Runtime__V1__TopicEventRequest *in =
@@ -178,6 +194,10 @@ static void on_topic_event(struct app *app, struct rpc_call *call)
 		res = consumer_task_event(in->id, in->data.data, in->data.len);
 	} else if (tlen > dlen && strcmp(in->topic + tlen - dlen, DLQ_SUFFIX) == 0) {
 		res = consumer_dead_letter(in->topic, in->id, in->data.data, in->data.len);
+	} else if (app->cfg->diagnostics && strcmp(in->topic, TOPIC_REMINDERS) == 0 &&
+		   reminder_probe_id(in->data.data, in->data.len, id)) {
+		probe_log_record(app->probes, id, "reminders");
+		res = CONSUME_SUCCESS;
 	} else if (app->cfg->diagnostics && strcmp(in->topic, SELFTEST_TOPIC) == 0 &&
 		   probe_json_parse_message(in->data.data, in->data.len, id)) {
 		probe_log_record(app->probes, id, "OnTopicEvent");
@@ -212,7 +232,18 @@ static void on_job_event(struct app *app, struct rpc_call *call, bool alpha1)
 	char id[PROBE_ID_LEN + 1];
 	char qn[160];
 	bool selftest = app->cfg->diagnostics && strncmp(in->name, "selftest-", 9) == 0;
-	if (selftest && !alpha1 && strncmp(in->name, "selftest-alpha1-", 16) == 0) {
+	if (strncmp(in->name, REMINDER_JOB_PREFIX, strlen(REMINDER_JOB_PREFIX)) == 0) {
+		struct err e = { 0 };
+		int rc = reminder_job_event(in->data ? in->data->value.data : NULL,
+					    in->data ? in->data->value.len : 0, &e);
+		if (rc) {
+			/* The scheduler retries a failed job per its failure policy. */
+			fail(call, RPC_UNAVAILABLE, "reminder not fired: %s", e.msg);
+		} else {
+			Dapr__Proto__Runtime__V1__JobEventResponse out = DAPR__PROTO__RUNTIME__V1__JOB_EVENT_RESPONSE__INIT;
+			reply(call, &out.base);
+		}
+	} else if (selftest && !alpha1 && strncmp(in->name, "selftest-alpha1-", 16) == 0) {
 		/* Behave like an app built before Dapr 1.18 for this job. */
 		fail(call, RPC_UNIMPLEMENTED, "OnJobEvent not implemented for %s", in->name);
 	} else if (selftest && in->data &&

@@ -10,6 +10,7 @@
 #include "base/alloc.h"
 #include "base/log.h"
 #include "dapr/dapr_client.h"
+#include "jobs/reminder_jobs.h"
 #include "store/db.h"
 #include "store/outbox_repo.h"
 
@@ -69,6 +70,18 @@ static void publish_topic(struct outbox_row *rows, const size_t *sel, size_t n, 
 	free(entries);
 }
 
+/* Rows of a command topic ("@jobs") are calls to make, one by one, in
+ * order; a failed one is deferred like a failed publish. */
+static void run_commands(struct outbox_row *rows, const size_t *sel, size_t n, bool *failed,
+			 struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct outbox_row *r = &rows[sel[i]];
+		failed[sel[i]] = strcmp(r->topic, JOBS_TOPIC) != 0 ||
+				 jobs_execute(R.opts.dapr, r->payload, e) != 0;
+	}
+}
+
 /* One round: claim, publish (one bulk call per topic), delete what was
  * published and defer the rest, commit. Returns the number of rows claimed
  * or a negative error; *had_failure tells whether anything failed. */
@@ -98,7 +111,10 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz)
 				done[j] = true;
 			}
 		}
-		publish_topic(rows, sel, m, failed, &pe);
+		if (rows[i].topic[0] == '@')
+			run_commands(rows, sel, m, failed, &pe);
+		else
+			publish_topic(rows, sel, m, failed, &pe);
 	}
 	int64_t *ok_ids = xcalloc(n, sizeof(*ok_ids)), *bad_ids = xcalloc(n, sizeof(*bad_ids));
 	size_t nok = 0, nbad = 0;

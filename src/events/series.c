@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "events/task_changes.h"
+#include "jobs/reminder_changes.h"
 #include "service/recurrence.h"
 #include "store/task_repo.h"
 
@@ -31,6 +32,8 @@ int series_create_next(const char *user_id, const struct actor *actor, const str
 	task_release(&next);
 	if (rc == 0)
 		rc = task_repo_copy_tags(done->id, id, e);
+	if (rc == 0)
+		rc = reminders_copy_to_next(done->id, id, due, e);
 	struct task created = { 0 };
 	if (rc == 0)
 		rc = task_repo_get(user_id, id, &created, e);

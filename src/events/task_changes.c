@@ -7,6 +7,7 @@
 
 #include "events/relay.h"
 #include "events/series.h"
+#include "jobs/reminder_changes.h"
 #include "service/recurrence.h"
 #include "json/event_json.h"
 #include "store/db.h"
@@ -147,6 +148,9 @@ static int change(const char *user_id, const struct actor *actor, int64_t id, in
 			rc = apply_tags(user_id, id, in, e);
 		if (rc == 0)
 			rc = task_repo_get(user_id, id, out, e);
+		/* Relative reminders follow the due time. */
+		if (rc == 0 && strcmp(old.due_datetime, out->due_datetime) != 0)
+			rc = reminders_follow_task(out, e);
 	} else if (rc == 0) {
 		rc = task_repo_toggle_complete(user_id, id, if_version, out, e);
 	}
@@ -162,6 +166,9 @@ static int change(const char *user_id, const struct actor *actor, int64_t id, in
 	int64_t next_id = 0;
 	if (rc == 0 && !in && out->completed && task_is_recurring(out))
 		rc = series_create_next(user_id, actor, out, &next_id, e);
+	/* A completed task reminds of nothing any more. */
+	if (rc == 0 && !in && out->completed)
+		rc = reminders_cancel_for_task(id, e);
 	rc = finish(rc, NULL, e);
 	task_release(&old);
 	task_release(&merged);
@@ -191,6 +198,8 @@ int task_change_delete(const char *user_id, const struct actor *actor, int64_t i
 	if (rc)
 		return rc;
 	rc = task_repo_get_for_update(user_id, id, &old, e);
+	if (rc == 0 && (if_version == 0 || if_version == old.version))
+		rc = reminders_cancel_for_task(id, e);
 	if (rc == 0)
 		rc = task_repo_delete(user_id, id, if_version, e);
 	struct task_event ev;
@@ -229,6 +238,8 @@ int task_change_skip(const char *user_id, const struct actor *actor, int64_t id,
 	int64_t next_id;
 	if (rc == 0)
 		rc = series_create_next(user_id, actor, out, &next_id, e);
+	if (rc == 0)
+		rc = reminders_cancel_for_task(id, e);
 	rc = finish(rc, NULL, e);
 	task_release(&old);
 	if (rc)

@@ -1,0 +1,142 @@
+#include "jobs/reminder_changes.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "events/relay.h"
+#include "jobs/reminder_jobs.h"
+#include "store/db.h"
+#include "store/reminder_repo.h"
+#include "store/task_repo.h"
+
+static int64_t utc_seconds(const char *text)
+{
+	struct tm tm = { 0 };
+	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		   &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (int64_t)timegm(&tm);
+}
+
+static int cancel_pending(int64_t task_id, int *count, struct err *e)
+{
+	struct reminder_slot *s = NULL;
+	size_t n = 0;
+	int rc = reminder_cancel_task(task_id, &s, &n, e);
+	if (rc == 0)
+		rc = reminder_jobs_cancel(s, n, e);
+	free(s);
+	if (count)
+		*count = (int)n;
+	return rc;
+}
+
+static int commit(int rc, struct err *e)
+{
+	if (rc == 0)
+		rc = db_tx_commit(e);
+	if (rc) {
+		db_tx_rollback();
+		return rc;
+	}
+	relay_nudge();
+	return 0;
+}
+
+int reminder_change_create(const char *user_id, int64_t task_id, const struct reminder_input *in,
+			   bool replace, struct reminder *out, struct err *e)
+{
+	struct task t = { 0 };
+	int rc = db_tx_begin(e);
+	if (rc)
+		return rc;
+	rc = task_repo_get_for_update(user_id, task_id, &t, e);
+	if (rc == TODO_ENOTFOUND)
+		err_set(e, rc, "task_id", "task %" PRId64 " not found", task_id);
+	else if (rc == 0 && t.completed)
+		rc = err_set(e, TODO_ECONFLICT, "task_id", "task %" PRId64 " is completed: nothing to remind of",
+			     task_id);
+	else if (rc == 0 && in->offset_seconds >= 0 && !t.due_datetime[0])
+		rc = err_set(e, TODO_EINVAL, "before",
+			     "before needs the task to have a due_datetime; give remind_at instead");
+	if (rc == 0 && replace)
+		rc = cancel_pending(task_id, NULL, e);
+	if (rc == 0)
+		rc = reminder_insert(user_id, task_id, in->remind_at, in->offset_seconds, t.due_datetime,
+				     out, e);
+	if (rc == 0 && utc_seconds(out->reminder_time) <= (int64_t)time(NULL))
+		rc = err_set(e, TODO_EINVAL, in->remind_at ? "remind_at" : "before",
+			     "the reminder time %s is in the past", out->reminder_time);
+	if (rc == 0) {
+		struct reminder_slot s = { .id = out->id, .version = out->version };
+		snprintf(s.reminder_time, sizeof(s.reminder_time), "%s", out->reminder_time);
+		rc = reminder_jobs_schedule(&s, 1, e);
+	}
+	task_release(&t);
+	return commit(rc, e);
+}
+
+int reminder_change_cancel_task(const char *user_id, int64_t task_id, int *cancelled, struct err *e)
+{
+	struct task t = { 0 };
+	int rc = db_tx_begin(e);
+	if (rc)
+		return rc;
+	rc = task_repo_get_for_update(user_id, task_id, &t, e);
+	if (rc == TODO_ENOTFOUND)
+		err_set(e, rc, "task_id", "task %" PRId64 " not found", task_id);
+	if (rc == 0)
+		rc = cancel_pending(task_id, cancelled, e);
+	task_release(&t);
+	return commit(rc, e);
+}
+
+int reminder_change_cancel(const char *user_id, int64_t reminder_id, struct reminder *out,
+			   struct err *e)
+{
+	int rc = db_tx_begin(e);
+	if (rc)
+		return rc;
+	rc = reminder_cancel(user_id, reminder_id, out, e);
+	if (rc == 0) {
+		struct reminder_slot s = { .id = out->id, .version = out->version };
+		rc = reminder_jobs_cancel(&s, 1, e);
+	}
+	return commit(rc, e);
+}
+
+int reminders_follow_task(const struct task *t, struct err *e)
+{
+	struct reminder_slot *moved = NULL, *cancelled = NULL;
+	size_t nm = 0, nc = 0;
+	int rc = reminder_follow_due(t->id, t->due_datetime[0] ? t->due_datetime : NULL, &moved, &nm,
+				     &cancelled, &nc, e);
+	if (rc == 0)
+		rc = reminder_jobs_schedule(moved, nm, e);
+	if (rc == 0)
+		rc = reminder_jobs_cancel(cancelled, nc, e);
+	free(moved);
+	free(cancelled);
+	return rc;
+}
+
+int reminders_cancel_for_task(int64_t task_id, struct err *e)
+{
+	return cancel_pending(task_id, NULL, e);
+}
+
+int reminders_copy_to_next(int64_t done_id, int64_t next_id, const char *due, struct err *e)
+{
+	struct reminder_slot *s = NULL;
+	size_t n = 0;
+	int rc = reminder_copy_relative(done_id, next_id, due, &s, &n, e);
+	if (rc == 0)
+		rc = reminder_jobs_schedule(s, n, e);
+	free(s);
+	return rc;
+}

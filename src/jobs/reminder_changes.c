@@ -70,8 +70,11 @@ int reminder_change_create(const char *user_id, int64_t task_id, const struct re
 		rc = reminder_insert(user_id, task_id, in->remind_at, in->offset_seconds, t.due_datetime,
 				     out, e);
 	if (rc == 0 && utc_seconds(out->reminder_time) <= (int64_t)time(NULL))
-		rc = err_set(e, TODO_EINVAL, in->remind_at ? "remind_at" : "before",
-			     "the reminder time %s is in the past", out->reminder_time);
+		rc = in->remind_at
+			? err_set(e, TODO_EINVAL, "remind_at", "remind_at %s is in the past", out->reminder_time)
+			: err_set(e, TODO_EINVAL, "before",
+				  "before %s puts the reminder at %s, which is in the past",
+				  in->before, out->reminder_time);
 	if (rc == 0) {
 		struct reminder_slot s = { .id = out->id, .version = out->version };
 		snprintf(s.reminder_time, sizeof(s.reminder_time), "%s", out->reminder_time);

@@ -6,10 +6,12 @@
  *   2. time zones: a reader of the system TZif files (RFC 8536, with the
  *      POSIX TZ footer for instants past the last stored transition) and
  *      the wall-time -> UTC resolution with the gap and overlap rules;
- *   3. the spec parser (patterns, RRULE) and the engine. RRULEs are
- *      expanded by libical on floating wall times; the clamped monthly and
- *      yearly series are computed here, because RFC 5545 (and libical)
- *      would skip the months that lack the anchor day.
+ *   3. the spec parser (patterns, RRULE);
+ *   4. the engine. Daily rules and monthly / yearly rules with BY* parts
+ *      are expanded by libical on floating wall times; weekly series are
+ *      expanded here (see next_weekly), and so are the clamped monthly and
+ *      yearly series, because RFC 5545 (and libical) would skip the months
+ *      that lack the anchor day.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -1011,15 +1013,19 @@ static int rrule_parse(const char *src, const struct zone *z, struct recurrence 
 
 static int pattern_parse(const char *s, enum recurrence_pattern *p, struct err *e)
 {
-	static const char *const names[] = { "none", "daily", "weekly", "monthly", "yearly" };
+	static const char *const names[] = {
+		[RECURRENCE_NONE] = "none", [RECURRENCE_DAILY] = "daily",
+		[RECURRENCE_WEEKLY] = "weekly", [RECURRENCE_MONTHLY] = "monthly",
+		[RECURRENCE_YEARLY] = "yearly", [RECURRENCE_RRULE] = "custom",
+	};
 	char q[QUOTE_MAX + 8];
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (strcmp(s, names[i]) == 0) {
 			*p = (enum recurrence_pattern)i;
 			return 0;
 		}
 	return err_set(e, TODO_EINVAL, "recurrence_pattern",
-		       "recurrence_pattern \"%s\" is not one of none, daily, weekly, monthly, yearly",
+		       "recurrence_pattern \"%s\" is not one of none, daily, weekly, monthly, yearly, custom",
 		       quote(s, strlen(s), q, sizeof(q)));
 }
 
@@ -1038,10 +1044,16 @@ static int simple_parse(const struct recurrence_spec *in, struct recurrence *out
 		if (out->pattern != RECURRENCE_WEEKLY)
 			return err_set(e, TODO_EINVAL, "recurrence_weekdays",
 				       "recurrence_weekdays needs recurrence_pattern \"weekly\"");
-		if (in->n_weekdays == 0)
+		if (in->weekdays ? in->n_weekdays == 0 : in->weekdays_mask == 0)
 			return err_set(e, TODO_EINVAL, "recurrence_weekdays",
 				       "recurrence_weekdays must name at least one day");
-		for (size_t i = 0; i < in->n_weekdays; i++) {
+		if (!in->weekdays && in->weekdays_mask > 0x7f)
+			return err_set(e, TODO_EINVAL, "recurrence_weekdays",
+				       "recurrence_weekdays mask 0x%x has bits beyond Sunday (0x40)",
+				       in->weekdays_mask);
+		if (!in->weekdays)
+			out->weekdays = in->weekdays_mask;
+		for (size_t i = 0; in->weekdays && i < in->n_weekdays; i++) {
 			const char *w = in->weekdays[i] ? in->weekdays[i] : "";
 			int wd = weekday_parse(w, strlen(w));
 			if (wd < 0)
@@ -1087,9 +1099,14 @@ int recurrence_parse(const struct recurrence_spec *in, struct recurrence *out, s
 	}
 	if (in->pattern && (rc = pattern_parse(in->pattern, &out->pattern, e)))
 		goto out_release;
+	if (out->pattern == RECURRENCE_RRULE && !in->rrule) {
+		rc = err_set(e, TODO_EINVAL, "recurrence_pattern",
+			     "recurrence_pattern \"custom\" needs an rrule");
+		goto out_release;
+	}
 	if (in->rrule) {
 		rc = TODO_EINVAL;
-		if (in->pattern) {
+		if (in->pattern && out->pattern != RECURRENCE_RRULE) {
 			err_set(e, rc, "rrule", "rrule cannot be combined with recurrence_pattern \"%s\"",
 				quote(in->pattern, strlen(in->pattern), q, sizeof(q)));
 			goto out_release;
@@ -1209,6 +1226,45 @@ static int next_clamped(const struct search *s, int64_t start_local, int step, i
 	}
 }
 
+/* Weekly series are expanded here, not by libical: libical 3.0.16 drops
+ * the first Sunday when BYDAY is SU alone, INTERVAL > 1 and DTSTART is not
+ * a Sunday. Weeks run Monday to Sunday (WKST=MO); every interval-th week
+ * from the week of dtstart, on the BYDAY weekdays (dtstart's weekday when
+ * none), limited by BYMONTH, never before dtstart. */
+static int next_weekly(const struct recurrence *r, const struct search *s, int64_t start_local,
+		       int64_t *next)
+{
+	int64_t start_day = floor_div(start_local, SECS_PER_DAY);
+	int64_t tod = start_local - start_day * SECS_PER_DAY;
+	int start_wd = (weekday_sun0(start_day) + 6) % 7;          /* 0 = Monday */
+	int64_t monday0 = start_day - start_wd, step = 7 * (int64_t)r->interval;
+	unsigned days = 0;
+	for (int i = 0; i < r->n_byday; i++)
+		days |= 1u << r->byday[i].weekday;
+	if (!days)
+		days = 1u << start_wd;
+	/* Skip whole periods up to two days before the search point. */
+	int64_t target = floor_div(zone_local(s->z, s->after), SECS_PER_DAY) - 2;
+	int64_t monday = monday0 + (target > monday0 ? (target - monday0) / step * step : 0);
+	for (int i = 0; i < RECURRENCE_SEARCH_MAX; i++, monday += step) {
+		for (int wd = 0; wd < 7; wd++) {
+			int64_t day = monday + wd, y;
+			int m, d;
+			if (!(days & (1u << wd)) || day < start_day)
+				continue;
+			civil_from_days(day, &y, &m, &d);
+			if (y > 9999)
+				return ended(s);
+			if (r->bymonth && !(r->bymonth & (1u << (m - 1))))
+				continue;
+			int rc = candidate(s, day * SECS_PER_DAY + tod, next);
+			if (rc)
+				return rc < 0 ? rc : 0;
+		}
+	}
+	return ended(s);
+}
+
 static short ical_byday(const struct recurrence_byday *b)
 {
 	/* libical numbers weekdays Sunday = 1 .. Saturday = 7 and encodes an
@@ -1218,7 +1274,8 @@ static short ical_byday(const struct recurrence_byday *b)
 	return (short)(ord < 0 ? -(-ord * 8 + wd) : ord * 8 + wd);
 }
 
-/* Everything else: libical expands the rule on floating wall times. */
+/* Daily, and monthly / yearly with BY* parts: libical expands the rule on
+ * floating wall times. */
 static int next_ical(const struct recurrence *r, const struct search *s, int64_t start_local,
 		     int64_t *next)
 {
@@ -1226,7 +1283,7 @@ static int next_ical(const struct recurrence *r, const struct search *s, int64_t
 	icalrecurrencetype_clear(&rule);
 	static const icalrecurrencetype_frequency freq[] = {
 		[RECURRENCE_FREQ_DAILY] = ICAL_DAILY_RECURRENCE,
-		[RECURRENCE_FREQ_WEEKLY] = ICAL_WEEKLY_RECURRENCE,
+		[RECURRENCE_FREQ_WEEKLY] = ICAL_WEEKLY_RECURRENCE,   /* unused, see next_weekly */
 		[RECURRENCE_FREQ_MONTHLY] = ICAL_MONTHLY_RECURRENCE,
 		[RECURRENCE_FREQ_YEARLY] = ICAL_YEARLY_RECURRENCE,
 	};
@@ -1251,6 +1308,16 @@ static int next_ical(const struct recurrence *r, const struct search *s, int64_t
 			rule.by_month[n++] = (short)m;
 	rule.by_month[n] = ICAL_RECURRENCE_ARRAY_MAX;
 
+	/* A daily period has a fixed length, so the expansion may start a
+	 * whole number of periods after dtstart, at least two days before the
+	 * search point: every candidate it drops is before the answer (a
+	 * 50-year-old daily series would otherwise take 18000 steps). */
+	if (r->freq == RECURRENCE_FREQ_DAILY) {
+		int64_t period = (int64_t)r->interval * SECS_PER_DAY;
+		int64_t target = zone_local(s->z, s->after) - 2 * SECS_PER_DAY;
+		if (target > start_local)
+			start_local += (target - start_local) / period * period;
+	}
 	struct recurrence_civil c;
 	secs_to_civil(start_local, &c);
 	struct icaltimetype dt = icaltime_null_time();
@@ -1313,5 +1380,7 @@ int recurrence_next(const struct recurrence *r, int64_t dtstart_utc, int64_t cur
 		return next_clamped(&s, start_local,
 				    r->freq == RECURRENCE_FREQ_YEARLY ? 12 * r->interval : r->interval,
 				    next_utc);
+	if (r->freq == RECURRENCE_FREQ_WEEKLY)
+		return next_weekly(r, &s, start_local, next_utc);
 	return next_ical(r, &s, start_local, next_utc);
 }

@@ -27,11 +27,15 @@
  *     a 31st (use BYMONTHDAY=-1 for "last day").
  *   - Time zones come from the system TZif database under
  *     RECURRENCE_ZONEINFO_DIR (Debian package tzdata), read by this module.
- *     libical 3.0.16's own conversion of those files is wrong for some
- *     zones (for example Australia/Lord_Howe after 2037 and
- *     America/St_Johns), so libical is used only to expand RRULEs, on
- *     floating wall times. The TZ environment variable and TZDIR are never
- *     consulted, so results do not depend on the process environment.
+ *     Debian builds libical 3.0.16 without zone data of its own and it
+ *     converts those same files wrongly for some zones (Australia/Lord_Howe
+ *     after 2037, America/St_Johns, America/Santiago, ...), so libical
+ *     never sees a zone: it expands DAILY rules and MONTHLY / YEARLY rules
+ *     with BY* parts on floating wall times, and this module maps wall
+ *     times to UTC. Weekly and clamped series are expanded here (libical
+ *     3.0.16 drops occurrences of some WEEKLY;INTERVAL rules). The TZ
+ *     environment variable and TZDIR are never consulted, so results do not
+ *     depend on the process environment.
  *   - Thread safety: every function may be called from any thread. Loaded
  *     zones are cached for the life of the process (see
  *     recurrence_cache_release).
@@ -91,19 +95,23 @@ enum recurrence_freq {
  * A recurrence as a client sends it; every member is optional. The strings
  * are borrowed: recurrence_parse copies what it keeps.
  *
- * Either a simple pattern (pattern + interval + weekdays) or an rrule, not
- * both. With neither (pattern NULL or "none", rrule NULL) the task does not
- * recur and interval, weekdays and end_date must be absent.
+ * Either a simple pattern (pattern + interval + weekdays) or an rrule (with
+ * pattern NULL or "custom"), not both. With neither (pattern NULL or "none",
+ * rrule NULL) the task does not recur and interval, weekdays and end_date
+ * must be absent.
  */
 struct recurrence_spec {
 	const char *pattern;            /* "none" | "daily" | "weekly" | "monthly" |
-					   "yearly"; NULL = absent */
+					   "yearly" | "custom" (= rrule given);
+					   NULL = absent */
 	bool has_interval;
 	long long interval;             /* every N days/weeks/months/years, 1..MAX */
-	bool has_weekdays;              /* "weekly" only; at least one name */
-	const char *const *weekdays;    /* "MO".."SU", "mon".."sun" or "monday"..
-					   "sunday", any case */
+	bool has_weekdays;              /* "weekly" only; at least one day, as */
+	const char *const *weekdays;    /* names: "MO".."SU", "mon".."sun" or
+					   "monday".."sunday", any case; or, when
+					   weekdays is NULL, as */
 	size_t n_weekdays;
+	unsigned weekdays_mask;         /* RECURRENCE_MO.. bits */
 	const char *rrule;              /* RFC 5545 RECUR value, optionally with an
 					   "RRULE:" prefix; NULL = absent */
 	const char *timezone;           /* IANA name; NULL = "UTC" */

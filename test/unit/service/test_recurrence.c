@@ -364,6 +364,17 @@ static void test_weekdays_mon_wed_fri(void **state)
 	);
 	recurrence_release(&r);
 
+	/* The same days as a bit mask. */
+	struct recurrence_spec masked = {
+		.pattern = "weekly",
+		.has_weekdays = true,
+		.weekdays_mask = RECURRENCE_MO | RECURRENCE_WE | RECURRENCE_FR,
+	};
+	parse_ok(&masked, &r);
+	assert_int_equal(r.weekdays, RECURRENCE_MO | RECURRENCE_WE | RECURRENCE_FR);
+	EXPECT_SERIES(&r, 1767607200, 1767780000, 1767952800, 1768212000);
+	recurrence_release(&r);
+
 	in.has_interval = true;
 	in.interval = 2;
 	parse_ok(&in, &r);
@@ -403,6 +414,24 @@ static void test_rrule_parts(void **state)
 		1768327200, /* Tue 2026-01-13T18:00:00Z */
 		1768500000, /* Thu 2026-01-15T18:00:00Z */
 		1768932000, /* Tue 2026-01-20T18:00:00Z */
+	);
+	recurrence_release(&r);
+
+	/* SU alone every other week from a Wednesday: the Sunday of DTSTART's
+	 * own (Monday-based) week comes first; libical 3.0.16 skips it. */
+	parse_rrule(&r, "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU", NULL);
+	EXPECT_SERIES(&r, 1767776400,  /* Wed 2026-01-07 09:00 UTC */
+		1768122000, /* Sun 2026-01-11T09:00:00Z */
+		1769331600, /* Sun 2026-01-25T09:00:00Z */
+		1770541200, /* Sun 2026-02-08T09:00:00Z */
+	);
+	recurrence_release(&r);
+
+	/* BYMONTH limits a weekly rule: February is left out. */
+	parse_rrule(&r, "FREQ=WEEKLY;BYMONTH=1,3", NULL);
+	EXPECT_SERIES(&r, 1769418000,  /* Mon 2026-01-26 09:00 UTC */
+		1772442000, /* Mon 2026-03-02T09:00:00Z */
+		1773046800, /* Mon 2026-03-09T09:00:00Z */
 	);
 	recurrence_release(&r);
 
@@ -662,6 +691,34 @@ static void test_late_completion(void **state)
 	recurrence_release(&r);
 }
 
+/* Series started decades ago (the expansion must not walk every day). */
+static void test_old_series(void **state)
+{
+	(void)state;
+	struct recurrence r;
+	parse_pattern(&r, "daily", 0, NULL);
+	expect_next(&r, 32400 /* 1970-01-01T09:00:00Z */, 1767258000, 1767258000, 20000,
+		    1767344400);  /* 2026-01-02T09:00:00Z */
+	recurrence_release(&r);
+
+	parse_rrule(&r, "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,FR", "America/New_York");
+	expect_next(&r, 136800 /* Fri 1970-01-02 09:00 EST */, 136800,
+		    1767268800 /* 2026-01-01T12:00:00Z */, 2,
+		    1767362400);  /* Fri 2026-01-02 09:00 EST = 2026-01-02T14:00:00Z */
+	recurrence_release(&r);
+
+	parse_pattern(&r, "daily", 7, "America/New_York");
+	expect_next(&r, 50400 /* Thu 1970-01-01 09:00 EST */, 50400,
+		    1772841600 /* 2026-03-07T00:00:00Z */, 2,
+		    1773320400);  /* Thu 2026-03-12 09:00 EDT = 2026-03-12T13:00:00Z */
+	recurrence_release(&r);
+
+	parse_rrule(&r, "FREQ=DAILY;BYDAY=SA;BYMONTH=3", "America/New_York");
+	expect_next(&r, 50400, 50400, 1772841600, 2,
+		    1772892000);  /* Sat 2026-03-07 09:00 EST = 2026-03-07T14:00:00Z */
+	recurrence_release(&r);
+}
+
 /* ------------------------------------------------------------------ */
 /* DST                                                                */
 /* ------------------------------------------------------------------ */
@@ -900,7 +957,9 @@ static void test_invalid_pattern_interval_weekdays(void **state)
 	(void)state;
 	struct recurrence_spec in = { .pattern = "hourly" };
 	expect_invalid(&in, "recurrence_pattern",
-		       "recurrence_pattern \"hourly\" is not one of none, daily, weekly, monthly, yearly");
+		       "recurrence_pattern \"hourly\" is not one of none, daily, weekly, monthly, yearly, custom");
+	in.pattern = "custom";
+	expect_invalid(&in, "recurrence_pattern", "recurrence_pattern \"custom\" needs an rrule");
 	in.pattern = "Daily";
 	expect_invalid(&in, "recurrence_pattern", "recurrence_pattern \"Daily\"");
 
@@ -929,6 +988,13 @@ static void test_invalid_pattern_interval_weekdays(void **state)
 	expect_invalid(&w, "recurrence_weekdays", "value \"M\" is not a day of the week");
 	w.n_weekdays = 0;
 	expect_invalid(&w, "recurrence_weekdays", "recurrence_weekdays must name at least one day");
+	/* The bit-mask form. */
+	w.weekdays = NULL;
+	w.weekdays_mask = 0;
+	expect_invalid(&w, "recurrence_weekdays", "recurrence_weekdays must name at least one day");
+	w.weekdays_mask = 0x80;
+	expect_invalid(&w, "recurrence_weekdays",
+		       "recurrence_weekdays mask 0x80 has bits beyond Sunday (0x40)");
 	static const char *const mo[] = { "MO" };
 	w.pattern = "daily";
 	w.weekdays = mo;
@@ -942,6 +1008,11 @@ static void test_invalid_pattern_interval_weekdays(void **state)
 	expect_invalid(&none2, "recurrence_end_date", "needs a recurrence_pattern other than none");
 
 	/* Pattern and rrule exclude each other. */
+	struct recurrence_spec custom = { .pattern = "custom", .rrule = "FREQ=DAILY" };
+	parse_ok(&custom, &r);
+	assert_int_equal(r.pattern, RECURRENCE_RRULE);
+	assert_string_equal(r.rrule, "FREQ=DAILY");
+	recurrence_release(&r);
 	struct recurrence_spec both = { .pattern = "daily", .rrule = "FREQ=DAILY" };
 	expect_invalid(&both, "rrule", "rrule cannot be combined with recurrence_pattern \"daily\"");
 	struct recurrence_spec both2 = { .rrule = "FREQ=DAILY", .has_interval = true, .interval = 2 };
@@ -1094,6 +1165,7 @@ int main(void)
 		cmocka_unit_test(test_until),
 		cmocka_unit_test(test_end_date),
 		cmocka_unit_test(test_late_completion),
+		cmocka_unit_test(test_old_series),
 		cmocka_unit_test(test_dst_new_york),
 		cmocka_unit_test(test_dst_london),
 		cmocka_unit_test(test_dst_lord_howe),

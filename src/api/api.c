@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "auth/jwt.h"
+#include "http/query.h"
 #include "http/router.h"
 #include "service/task.h"
 
@@ -72,4 +73,22 @@ int api_dispatch(struct app *app, struct http_request *req, struct http_response
 			       "request body is %zu bytes, more than the limit of %zu",
 			       req->body_len, app->cfg->max_body_bytes);
 	return req->route->handler(req, resp);
+}
+
+int api_no_query(struct http_request *req, struct err *e)
+{
+	struct query q;
+	static const char *const known[] = { NULL };
+	int rc = query_parse(req->query, &q, e);
+	if (rc == 0)
+		rc = query_check_known(&q, known, e);
+	query_release(&q);
+	return rc;
+}
+
+int api_no_body(struct http_request *req, struct err *e)
+{
+	if (req->body_len)
+		return err_set(e, TODO_EINVAL, "body", "this route takes no request body");
+	return 0;
 }

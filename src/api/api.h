@@ -13,6 +13,11 @@
  * set). @req->app must point at @app. */
 int api_dispatch(struct app *app, struct http_request *req, struct http_response *resp);
 
+/* Checks shared by handlers: the route takes no query parameter / no body.
+ * TODO_EINVAL naming the parameter or "body". */
+int api_no_query(struct http_request *req, struct err *e);
+int api_no_body(struct http_request *req, struct err *e);
+
 /* Handlers, grouped by resource file. */
 int api_tasks_list(struct http_request *req, struct http_response *resp);
 int api_tasks_create(struct http_request *req, struct http_response *resp);

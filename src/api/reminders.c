@@ -14,14 +14,9 @@
 
 static int no_query_or_body(struct http_request *req, bool body_allowed, struct err *e)
 {
-	struct query q;
-	static const char *const known[] = { NULL };
-	int rc = query_parse(req->query, &q, e);
-	if (rc == 0)
-		rc = query_check_known(&q, known, e);
-	query_release(&q);
-	if (rc == 0 && !body_allowed && req->body_len)
-		rc = err_set(e, TODO_EINVAL, "body", "this route takes no request body");
+	int rc = api_no_query(req, e);
+	if (rc == 0 && !body_allowed)
+		rc = api_no_body(req, e);
 	return rc;
 }
 

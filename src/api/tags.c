@@ -8,34 +8,14 @@
 #include "service/tag.h"
 #include "store/tag_repo.h"
 
-/* None of these routes takes a query parameter. */
-static int no_query(struct http_request *req, struct err *e)
-{
-	struct query q;
-	int rc = query_parse(req->query, &q, e);
-	if (rc == 0) {
-		static const char *const known[] = { NULL };
-		rc = query_check_known(&q, known, e);
-	}
-	query_release(&q);
-	return rc;
-}
-
-static int no_body(struct http_request *req, struct err *e)
-{
-	if (req->body_len)
-		return err_set(e, TODO_EINVAL, "body", "this route takes no request body");
-	return 0;
-}
-
 /* Common start of the routes without a body: no query, no body, and the
  * ids of the path (@task_id NULL: the route has no {task_id}). */
 static int bodiless_target(struct http_request *req, int64_t *task_id, int64_t *tag_id,
 			   struct err *e)
 {
-	int rc = no_query(req, e);
+	int rc = api_no_query(req, e);
 	if (rc == 0)
-		rc = no_body(req, e);
+		rc = api_no_body(req, e);
 	if (rc == 0 && task_id)
 		rc = tag_path_id_parse("task_id", http_param(req, "task_id"), task_id, e);
 	if (rc == 0)
@@ -46,9 +26,9 @@ static int bodiless_target(struct http_request *req, int64_t *task_id, int64_t *
 int api_tags_list(struct http_request *req, struct http_response *resp)
 {
 	struct err *e = &resp->err;
-	int rc = no_query(req, e);
+	int rc = api_no_query(req, e);
 	if (rc == 0)
-		rc = no_body(req, e);
+		rc = api_no_body(req, e);
 	if (rc)
 		return rc;
 	struct tag *tags;
@@ -66,7 +46,7 @@ int api_tags_create(struct http_request *req, struct http_response *resp)
 	struct err *e = &resp->err;
 	struct tag_input in;
 	struct tag t;
-	int rc = no_query(req, e);
+	int rc = api_no_query(req, e);
 	if (rc)
 		return rc;
 	rc = tag_json_parse_input(req->body, req->body_len, &in, e);
@@ -88,7 +68,7 @@ int api_tags_update(struct http_request *req, struct http_response *resp)
 	int64_t id;
 	struct tag_input in;
 	struct tag t;
-	int rc = no_query(req, e);
+	int rc = api_no_query(req, e);
 	if (rc == 0)
 		rc = tag_path_id_parse("tag_id", http_param(req, "tag_id"), &id, e);
 	if (rc)

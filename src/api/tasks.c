@@ -18,25 +18,6 @@
 /* REST callers act as the user their token names. */
 #define ACTOR(req) (&(struct actor){ .type = "user", .id = (req)->subject })
 
-static int no_query(struct http_request *req, struct err *e)
-{
-	struct query q;
-	int rc = query_parse(req->query, &q, e);
-	if (rc == 0) {
-		static const char *const known[] = { NULL };
-		rc = query_check_known(&q, known, e);
-	}
-	query_release(&q);
-	return rc;
-}
-
-static int no_body(struct http_request *req, struct err *e)
-{
-	if (req->body_len)
-		return err_set(e, TODO_EINVAL, "body", "this route takes no request body");
-	return 0;
-}
-
 int api_tasks_list(struct http_request *req, struct http_response *resp)
 {
 	struct err *e = &resp->err;
@@ -93,7 +74,7 @@ int api_tasks_list(struct http_request *req, struct http_response *resp)
 	}
 	query_release(&q);
 	if (rc == 0)
-		rc = no_body(req, e);
+		rc = api_no_body(req, e);
 	struct task *tasks = NULL;
 	size_t n = 0;
 	char *next = NULL;
@@ -115,7 +96,7 @@ int api_tasks_create(struct http_request *req, struct http_response *resp)
 	struct err *e = &resp->err;
 	struct task_input in;
 	struct task t;
-	int rc = no_query(req, e);
+	int rc = api_no_query(req, e);
 	if (rc)
 		return rc;
 	rc = task_json_parse_input(req->body, req->body_len, &in, e);
@@ -146,7 +127,7 @@ static int task_target(struct http_request *req, int64_t *id, int64_t *if_versio
 			rc = task_version_parse(query_get(&q, "if_version"), if_version, e);
 		query_release(&q);
 	} else {
-		rc = no_query(req, e);
+		rc = api_no_query(req, e);
 	}
 	if (rc == 0)
 		rc = task_id_parse(http_param(req, "id"), id, e);
@@ -160,7 +141,7 @@ int api_tasks_get(struct http_request *req, struct http_response *resp)
 	struct task t;
 	int rc = task_target(req, &id, NULL, e);
 	if (rc == 0)
-		rc = no_body(req, e);
+		rc = api_no_body(req, e);
 	if (rc == 0)
 		rc = task_repo_get(http_param(req, "user_id"), id, &t, e);
 	if (rc)
@@ -198,7 +179,7 @@ int api_tasks_delete(struct http_request *req, struct http_response *resp)
 	int64_t id, if_version;
 	int rc = task_target(req, &id, &if_version, e);
 	if (rc == 0)
-		rc = no_body(req, e);
+		rc = api_no_body(req, e);
 	if (rc == 0)
 		rc = task_change_delete(http_param(req, "user_id"), ACTOR(req), id, if_version, e);
 	if (rc)
@@ -214,7 +195,7 @@ int api_tasks_toggle_complete(struct http_request *req, struct http_response *re
 	struct task t;
 	int rc = task_target(req, &id, &if_version, e);
 	if (rc == 0)
-		rc = no_body(req, e);
+		rc = api_no_body(req, e);
 	if (rc == 0)
 		rc = task_change_toggle_complete(http_param(req, "user_id"), ACTOR(req), id, if_version, &t, e);
 	if (rc)
@@ -232,7 +213,7 @@ static int series_action(struct http_request *req, struct http_response *resp, b
 	struct task t;
 	int rc = task_target(req, &id, &if_version, e);
 	if (rc == 0)
-		rc = no_body(req, e);
+		rc = api_no_body(req, e);
 	if (rc == 0)
 		rc = skip ? task_change_skip(http_param(req, "user_id"), ACTOR(req), id, if_version, &t, e)
 			  : task_change_stop_recurrence(http_param(req, "user_id"), ACTOR(req), id,
@@ -262,7 +243,7 @@ int api_tasks_occurrences(struct http_request *req, struct http_response *resp)
 	struct task t;
 	int rc = task_target(req, &id, NULL, e);
 	if (rc == 0)
-		rc = no_body(req, e);
+		rc = api_no_body(req, e);
 	if (rc == 0)
 		rc = task_repo_get(http_param(req, "user_id"), id, &t, e);
 	if (rc)

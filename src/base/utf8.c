@@ -1,6 +1,7 @@
 #include "base/utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 bool utf8_valid(const char *str, size_t len)
 {
@@ -48,4 +49,20 @@ size_t utf8_count(const char *str, size_t len)
 		if (((unsigned char)str[i] & 0xC0) != 0x80)
 			n++;
 	return n;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+void utf8_trim_space(char *s)
+{
+	size_t len = strlen(s), start = 0;
+	while (start < len && is_space(s[start]))
+		start++;
+	while (len > start && is_space(s[len - 1]))
+		len--;
+	memmove(s, s + start, len - start);
+	s[len - start] = '\0';
 }

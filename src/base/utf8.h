@@ -14,4 +14,7 @@ bool utf8_valid(const char *s, size_t len);
 /* utf8_count - number of code points in valid UTF-8 @s[0..len). */
 size_t utf8_count(const char *s, size_t len);
 
+/* utf8_trim_space - remove ASCII white space at both ends of @s, in place. */
+void utf8_trim_space(char *s);
+
 #endif

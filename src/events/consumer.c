@@ -100,6 +100,20 @@ enum consume_result consumer_dead_letter(const char *topic, const char *ce_id,
 {
 	struct err e = { 0 };
 	char q[300], q2[300];
+	/* daprd dead-letters a message not only when we DROP it (poison) but also
+	 * when its delivery failed for a passing reason: todod restarting or
+	 * killed, or RETRY while PostgreSQL was down. Such a task event is still
+	 * valid: apply it now (idempotent by event id), or have it redelivered;
+	 * only what cannot be applied is kept as a dead letter. */
+	if (strcmp(topic, TOPIC_TASK_EVENTS DLQ_SUFFIX) == 0) {
+		enum consume_result res = consumer_task_event(ce_id, data, len);
+		if (res != CONSUME_DROP) {
+			if (res == CONSUME_SUCCESS)
+				log_info("dead-lettered task event applied", "ce_id=%s",
+					 log_quote(q2, sizeof(q2), ce_id));
+			return res;
+		}
+	}
 	int rc = dead_letter_insert(topic, ce_id, data, len, &e);
 	if (rc) {
 		log_warn("dead letter not recorded, will retry", "topic=%s error=%s",

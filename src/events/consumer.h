@@ -23,8 +23,10 @@ enum consume_result {
  * and, in the same transaction, an activity-log-created event in the outbox. */
 enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, size_t len);
 
-/* consumer_dead_letter - a message on a dead-letter topic: kept in
- * dead_letters for inspection. */
+/* consumer_dead_letter - a message on a dead-letter topic. daprd also
+ * dead-letters messages whose delivery merely failed (todod restarting,
+ * RETRY): a valid task event on task-events-dlq is applied as on
+ * task-events; anything else is kept in dead_letters for inspection. */
 enum consume_result consumer_dead_letter(const char *topic, const char *ce_id,
 					 const uint8_t *data, size_t len);
 

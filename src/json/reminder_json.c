@@ -14,18 +14,10 @@ int reminder_json_parse_input(const uint8_t *body, size_t len, struct reminder_i
 			      struct err *e)
 {
 	memset(in, 0, sizeof(*in));
-	if (len == 0)
-		return err_set(e, TODO_EINVAL, "body", "request body is empty: expected a JSON object");
-	json_error_t jerr;
-	json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-	if (!root)
-		return err_set(e, TODO_EINVAL, "body", "could not parse JSON body: %s at line %d column %d",
-			       jerr.text, jerr.line, jerr.column);
-	int rc = 0;
-	if (!json_is_object(root)) {
-		rc = err_set(e, TODO_EINVAL, "body", "request body must be a JSON object");
-		goto out;
-	}
+	json_t *root;
+	int rc = json__load_object(body, len, &root, e);
+	if (rc)
+		return rc;
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v) {

@@ -9,52 +9,22 @@
 
 #include "base/alloc.h"
 
-/* Take a string member; a JSON null only when @nullable (then *@out = NULL). */
-static int take_string(json_t *v, const char *field, bool nullable, char **out, struct err *e)
-{
-	if (json_is_null(v)) {
-		if (!nullable)
-			return err_set(e, TODO_EINVAL, field, "%s must be a string, not null", field);
-		*out = NULL;
-		return 0;
-	}
-	if (!json_is_string(v))
-		return err_set(e, TODO_EINVAL, field, "%s must be a string", field);
-	/* "\u0000" decodes to an embedded NUL, which C strings would cut. */
-	if (strlen(json_string_value(v)) != json_string_length(v))
-		return err_set(e, TODO_EINVAL, field, "%s must not contain NUL characters", field);
-	*out = xstrndup(json_string_value(v), json_string_length(v));
-	return 0;
-}
-
 int tag_json_parse_input(const uint8_t *body, size_t len, struct tag_input *in, struct err *e)
 {
 	memset(in, 0, sizeof(*in));
-	size_t ws = 0;   /* body is not NUL-terminated: count leading white space by hand */
-	while (ws < len && (body[ws] == ' ' || body[ws] == '\t' || body[ws] == '\r' || body[ws] == '\n'))
-		ws++;
-	if (ws == len)
-		return err_set(e, TODO_EINVAL, "body", "request body is empty: expected a JSON object");
-	json_error_t jerr;
-	json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-	if (!root)
-		return err_set(e, TODO_EINVAL, "body",
-			       "could not parse JSON body: %s at line %d column %d",
-			       jerr.text, jerr.line, jerr.column);
-	int rc = 0;
-	if (!json_is_object(root)) {
-		rc = err_set(e, TODO_EINVAL, "body", "request body must be a JSON object");
-		goto out_decref;
-	}
+	json_t *root;
+	int rc = json__load_object(body, len, &root, e);
+	if (rc)
+		return rc;
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v) {
 		if (strcmp(key, "name") == 0) {
 			in->has_name = true;
-			rc = take_string(v, "name", false, &in->name, e);
+			rc = json__take_string(v, "name", false, &in->name, e);
 		} else if (strcmp(key, "color") == 0) {
 			in->has_color = true;
-			rc = take_string(v, "color", true, &in->color, e);
+			rc = json__take_string(v, "color", true, &in->color, e);
 		} else {
 			rc = err_set(e, TODO_EINVAL, key, "unknown field \"%.64s\"", key);
 		}

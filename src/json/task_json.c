@@ -9,26 +9,6 @@
 
 #include "base/alloc.h"
 
-/* Take a string member; NULL JSON value allowed only when @nullable. */
-static int take_string(json_t *v, const char *field, bool nullable, char **out, struct err *e)
-{
-	if (json_is_null(v)) {
-		if (!nullable)
-			return err_set(e, TODO_EINVAL, field, "%s must be a string, not null", field);
-		*out = NULL;
-		return 0;
-	}
-	if (!json_is_string(v))
-		return err_set(e, TODO_EINVAL, field, "%s must be a string", field);
-	*out = xstrndup(json_string_value(v), json_string_length(v));
-	if (strlen(*out) != json_string_length(v)) {
-		free(*out);
-		*out = NULL;
-		return err_set(e, TODO_EINVAL, field, "%s must not contain NUL characters", field);
-	}
-	return 0;
-}
-
 static int take_weekdays(json_t *v, unsigned *mask, struct err *e)
 {
 	*mask = 0;
@@ -66,7 +46,7 @@ static int take_tags(json_t *v, struct task_input *in, struct err *e)
 			in->tags[i].id = (int64_t)json_integer_value(t);
 		} else if (json_is_string(t)) {
 			char *name = NULL;
-			if (take_string(t, "tags", false, &name, e))
+			if (json__take_string(t, "tags", false, &name, e))
 				return TODO_EINVAL;
 			in->tags[i].name = name;
 		} else {
@@ -80,49 +60,37 @@ static int take_tags(json_t *v, struct task_input *in, struct err *e)
 int task_json_parse_input(const uint8_t *body, size_t len, struct task_input *in, struct err *e)
 {
 	memset(in, 0, sizeof(*in));
-	size_t ws = 0;   /* body is not NUL-terminated: count leading white space by hand */
-	while (ws < len && (body[ws] == ' ' || body[ws] == '\t' || body[ws] == '\r' || body[ws] == '\n'))
-		ws++;
-	if (ws == len)
-		return err_set(e, TODO_EINVAL, "body", "request body is empty: expected a JSON object");
-	json_error_t jerr;
-	json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-	if (!root)
-		return err_set(e, TODO_EINVAL, "body",
-			       "could not parse JSON body: %s at line %d column %d",
-			       jerr.text, jerr.line, jerr.column);
-	int rc = 0;
-	if (!json_is_object(root)) {
-		rc = err_set(e, TODO_EINVAL, "body", "request body must be a JSON object");
-		goto out_decref;
-	}
+	json_t *root;
+	int rc = json__load_object(body, len, &root, e);
+	if (rc)
+		return rc;
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v) {
 		if (strcmp(key, "title") == 0) {
 			in->has_title = true;
-			rc = take_string(v, "title", false, &in->title, e);
+			rc = json__take_string(v, "title", false, &in->title, e);
 		} else if (strcmp(key, "description") == 0) {
 			in->has_description = true;
-			rc = take_string(v, "description", true, &in->description, e);
+			rc = json__take_string(v, "description", true, &in->description, e);
 		} else if (strcmp(key, "due_datetime") == 0) {
 			in->has_due = true;
-			rc = take_string(v, key, true, &in->due_datetime, e);
+			rc = json__take_string(v, key, true, &in->due_datetime, e);
 		} else if (strcmp(key, "priority") == 0) {
 			in->has_priority = true;
-			rc = take_string(v, key, false, &in->priority, e);
+			rc = json__take_string(v, key, false, &in->priority, e);
 		} else if (strcmp(key, "timezone") == 0) {
 			in->has_timezone = true;
-			rc = take_string(v, key, false, &in->timezone, e);
+			rc = json__take_string(v, key, false, &in->timezone, e);
 		} else if (strcmp(key, "recurrence_pattern") == 0) {
 			in->has_pattern = true;
-			rc = take_string(v, key, false, &in->recurrence_pattern, e);
+			rc = json__take_string(v, key, false, &in->recurrence_pattern, e);
 		} else if (strcmp(key, "recurrence_rule") == 0) {
 			in->has_rule = true;
-			rc = take_string(v, key, true, &in->recurrence_rule, e);
+			rc = json__take_string(v, key, true, &in->recurrence_rule, e);
 		} else if (strcmp(key, "recurrence_end_date") == 0) {
 			in->has_end_date = true;
-			rc = take_string(v, key, true, &in->recurrence_end_date, e);
+			rc = json__take_string(v, key, true, &in->recurrence_end_date, e);
 		} else if (strcmp(key, "recurrence_interval") == 0) {
 			in->has_interval = true;
 			if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 1000)
@@ -225,11 +193,3 @@ char *json_encode_object_kv(const char *const *pairs)
 	return json__dump(o);
 }
 
-char *json__dump(json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		abort();   /* out of memory: see base/alloc.h */
-	return s;
-}

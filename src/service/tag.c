@@ -17,23 +17,6 @@ void tag_input_release(struct tag_input *in)
 	memset(in, 0, sizeof(*in));
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Trim ASCII white space at both ends, in place. */
-static void trim(char *s)
-{
-	size_t len = strlen(s), start = 0;
-	while (start < len && is_space(s[start]))
-		start++;
-	while (len > start && is_space(s[len - 1]))
-		len--;
-	memmove(s, s + start, len - start);
-	s[len - start] = '\0';
-}
-
 /* The length in bytes of the UTF-8 sequence starting with @c, 1 for a byte
  * that cannot start one. */
 static size_t seq_len(unsigned char c)
@@ -94,7 +77,7 @@ int tag_name_validate(char *name, struct err *e)
 	char q[QUOTE_BUF];
 	if (!name)
 		return err_set(e, TODO_EINVAL, "name", "name must not be null");
-	trim(name);
+	utf8_trim_space(name);
 	size_t len = strlen(name);
 	if (!utf8_valid(name, len))
 		return err_set(e, TODO_EINVAL, "name", "name \"%s\" is not valid UTF-8", quote(q, name));

@@ -79,18 +79,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Trim ASCII white space at both ends, in place. */
-static void trim(char *s)
-{
-	size_t len = strlen(s), start = 0;
-	while (start < len && is_space(s[start]))
-		start++;
-	while (len > start && is_space(s[len - 1]))
-		len--;
-	memmove(s, s + start, len - start);
-	s[len - start] = '\0';
-}
-
 
 /* ---- the advanced fields ---- */
 
@@ -382,7 +370,7 @@ int task_input_validate(struct task_input *in, bool is_create, struct err *e)
 	if (in->has_title) {
 		if (!in->title)
 			return err_set(e, TODO_EINVAL, "title", "title must not be null");
-		trim(in->title);
+		utf8_trim_space(in->title);
 		size_t len = strlen(in->title);
 		if (!utf8_valid(in->title, len))
 			return err_set(e, TODO_EINVAL, "title", "title is not valid UTF-8");

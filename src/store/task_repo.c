@@ -357,8 +357,9 @@ int task_repo_toggle_complete(const char *user_id, int64_t id, int64_t if_versio
 
 /* ---- GET /tasks: filters, search, sort, keyset pages ---- */
 
-#define PRIORITY_RANK "(CASE priority WHEN 'High' THEN 0 WHEN 'Medium' THEN 1 ELSE 2 END)"
+#define PRIORITY_RANK "(CASE tasks.priority WHEN 'High' THEN 0 WHEN 'Medium' THEN 1 ELSE 2 END)"
 #define MAX_QUERY_PARAMS 64
+#define RANK_WINDOW 500    /* newest matches ranked by relevance */
 
 struct sqlb {
 	FILE *f;
@@ -409,23 +410,23 @@ static const char *sort_key(const struct task_query *q, int search_param, char *
 	switch (q->sort) {
 	case TASK_SORT_DUE_DATE:
 		*type = "timestamptz";
-		return "due_datetime";
+		return "tasks.due_datetime";
 	case TASK_SORT_PRIORITY:
 		*type = "integer";
 		*sql_desc = !q->desc;   /* rank 0 is High: "desc" means High first */
 		return PRIORITY_RANK;
 	case TASK_SORT_TITLE:
 		*type = "text";
-		return "lower(title)";
+		return "lower(tasks.title)";
 	case TASK_SORT_RANK:
 		*type = "real";
-		snprintf(buf, size, "(ts_rank(search_vector, websearch_to_tsquery('simple', $%d)) + "
-			 "similarity(title, $%d))::real", search_param, search_param);
+		snprintf(buf, size, "(ts_rank(tasks.search_vector, websearch_to_tsquery('simple', $%d)) + "
+			 "similarity(tasks.title, $%d))::real", search_param, search_param);
 		return buf;
 	case TASK_SORT_CREATED_AT:
 	default:
 		*type = "timestamptz";
-		return "created_at";
+		return "tasks.created_at";
 	}
 }
 
@@ -444,7 +445,10 @@ int task_repo_query(const char *user_id, const struct task_query *q, struct task
 	bool sql_desc;
 	const char *key = sort_key(q, p_search, keybuf, sizeof(keybuf), &type, &sql_desc);
 
-	fprintf(b.f, "SELECT " TASK_COLUMNS ", (%s)::text FROM tasks WHERE user_id = $%d", key, p_user);
+	/* The filters, then (below) the page. With search ranking, only the
+	 * RANK_WINDOW newest matches are ranked: ranking every match of a common
+	 * word for a user with 100k tasks cannot stay under 20 ms. */
+	fprintf(b.f, "user_id = $%d", p_user);
 	if (q->status != TASK_FILTER_ALL)
 		fprintf(b.f, " AND completed = %s", q->status == TASK_FILTER_COMPLETED ? "true" : "false");
 	if (q->priorities) {
@@ -488,7 +492,7 @@ int task_repo_query(const char *user_id, const struct task_query *q, struct task
 		*o = '\0';
 		int pp = param(&b, pattern, true);
 		fprintf(b.f, " AND (search_vector @@ websearch_to_tsquery('simple', $%d) "
-			     "OR title ILIKE $%d OR description ILIKE $%d)", p_search, pp, pp);
+			     "OR title ILIKE $%d)", p_search, pp);
 	}
 	if (q->filter) {
 		struct filter_sql fs;
@@ -507,25 +511,38 @@ int task_repo_query(const char *user_id, const struct task_query *q, struct task
 		fprintf(b.f, " AND (%s)", fs.sql);
 		filter_sql_release(&fs);
 	}
+	fclose(b.f);
+	char *where = b.sql;
+	b.sql = NULL;
+	b.f = open_memstream(&b.sql, &b.len);
+	if (q->sort == TASK_SORT_RANK)
+		fprintf(b.f, "SELECT " TASK_COLUMNS ", (%s)::text AS sort_value FROM (SELECT * FROM tasks "
+			     "WHERE %s ORDER BY created_at DESC, id DESC LIMIT %d) tasks WHERE true",
+			key, where, RANK_WINDOW);
+	else
+		fprintf(b.f, "SELECT " TASK_COLUMNS ", (%s)::text AS sort_value FROM tasks WHERE %s", key, where);
+	free(where);
 	const char *op = sql_desc ? "<" : ">";
 	if (q->after.has) {
 		char idbuf[24];
 		snprintf(idbuf, sizeof(idbuf), "%" PRId64, q->after.id);
 		int p_id = param(&b, xstrdup(idbuf), true);
 		if (q->sort == TASK_SORT_DUE_DATE && q->after.value_null)
-			fprintf(b.f, " AND due_datetime IS NULL AND id %s $%d::bigint", op, p_id);
+			fprintf(b.f, " AND tasks.due_datetime IS NULL AND tasks.id %s $%d::bigint", op, p_id);
 		else if (q->sort == TASK_SORT_DUE_DATE)
-			fprintf(b.f, " AND (due_datetime IS NULL OR (due_datetime, id) %s ($%d::timestamptz, $%d::bigint))",
-				op, param(&b, q->after.value, false), p_id);
+			fprintf(b.f, " AND (tasks.due_datetime IS NULL OR (tasks.due_datetime, tasks.id) %s "
+				     "($%d::timestamptz, $%d::bigint))", op, param(&b, q->after.value, false), p_id);
 		else
-			fprintf(b.f, " AND (%s, id) %s ($%d::%s, $%d::bigint)", key, op,
+			fprintf(b.f, " AND (%s, tasks.id) %s ($%d::%s, $%d::bigint)", key, op,
 				param(&b, q->after.value, false), type, p_id);
 	}
 	const char *dir = sql_desc ? "DESC" : "ASC";
+	/* Qualified names: a bare "created_at" would resolve to an output
+	 * column first. Tasks without a due date come last in both orders. */
 	if (q->sort == TASK_SORT_DUE_DATE)
-		fprintf(b.f, " ORDER BY (due_datetime IS NULL), due_datetime %s, id %s", dir, dir);
+		fprintf(b.f, " ORDER BY tasks.due_datetime %s NULLS LAST, tasks.id %s", dir, dir);
 	else
-		fprintf(b.f, " ORDER BY %s %s, id %s", key, dir, dir);
+		fprintf(b.f, " ORDER BY %s %s, tasks.id %s", key, dir, dir);
 	fprintf(b.f, " LIMIT %d", q->limit + 1);
 	fclose(b.f);
 

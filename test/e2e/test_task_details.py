@@ -130,8 +130,12 @@ def test_search_full_text_and_partial_words(api, user):
     create(api, user, title="call mum")
     create(api, user, title="plan", description="quarterly milestones")
     assert titles(listing(api, user, search="milk")) == ["buy milk"]
-    assert sorted(titles(listing(api, user, search="mil"))) == ["buy milk", "plan"]
+    assert titles(listing(api, user, search="milestones")) == ["plan"]   # whole words: title and description
+    assert titles(listing(api, user, search="mil")) == ["buy milk"]      # partial words: titles
     assert titles(listing(api, user, search="zzz")) == []
+    # with a sort_by the order is that sort, not relevance
+    assert titles(listing(api, user, search="milk mum", sort_by="title")) == []
+    assert titles(listing(api, user, search="milk OR mum", sort_by="title")) == ["buy milk", "call mum"]
 
 
 @pytest.mark.parametrize("params,field", [

@@ -82,19 +82,30 @@ static void run_commands(struct outbox_row *rows, const size_t *sel, size_t n, b
 	}
 }
 
+static int64_t mono_ms(void);
+
+/* A claim slower than this means the planner misjudges the outbox (see
+ * relay_main); its statistics are refreshed at most every ANALYZE_EVERY_MS. */
+#define SLOW_CLAIM_MS 50
+#define ANALYZE_EVERY_MS 10000
+
 /* One round: claim, publish (one bulk call per topic), delete what was
  * published and defer the rest, commit. Returns the number of rows claimed
- * or a negative error; *had_failure tells whether anything failed. */
-static int round_once(bool *had_failure, char *last_error, size_t errsz)
+ * or a negative error; *had_failure tells whether anything failed, and
+ * *claim_ms how long the claim took. */
+static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t *claim_ms)
 {
 	struct err e = { 0 }, pe = { 0 };
 	struct outbox_row *rows = NULL;
 	size_t n = 0;
 	*had_failure = false;
+	*claim_ms = 0;
 	int rc = db_tx_begin(&e);
 	if (rc)
 		goto out_fail;
+	int64_t t0 = mono_ms();
 	rc = outbox_claim(R.opts.batch, &rows, &n, &e);
+	*claim_ms = mono_ms() - t0;
 	if (rc || n == 0)
 		goto out_rollback;
 
@@ -184,7 +195,7 @@ static void wait_for_work(int ms)
 static void *relay_main(void *arg)
 {
 	(void)arg;
-	int64_t next_warn = 0;
+	int64_t next_warn = 0, next_analyze = 0;
 	char last_error[ERR_MSG_MAX] = "";
 	for (;;) {
 		pthread_mutex_lock(&R.lock);
@@ -193,7 +204,22 @@ static void *relay_main(void *arg)
 		if (stop)
 			break;
 		bool failure = false;
-		int n = round_once(&failure, last_error, sizeof(last_error));
+		int64_t claim_ms;
+		int n = round_once(&failure, last_error, sizeof(last_error), &claim_ms);
+		/* The outbox is a queue: autovacuum often records it nearly empty
+		 * (reltuples ~0) over many pages left by an earlier backlog, and
+		 * with that estimate the planner may probe "an older row of the
+		 * same key" with a scan of a whole index instead of
+		 * outbox_head_idx, which makes each claim quadratic in the
+		 * backlog (measured: 3 ms growing to 2 s per claim within
+		 * seconds at 250 writes/s). Fresh statistics restore the plan. */
+		if (claim_ms >= SLOW_CLAIM_MS && mono_ms() >= next_analyze) {
+			struct err ae;
+			if (outbox_analyze(&ae) == 0)
+				log_info("outbox statistics refreshed after a slow claim",
+					 "claim_ms=%lld", (long long)claim_ms);
+			next_analyze = mono_ms() + ANALYZE_EVERY_MS;
+		}
 		if (failure && mono_ms() >= next_warn) {
 			struct err e;
 			int64_t backlog = -1, age = 0;

@@ -133,6 +133,15 @@ int outbox_defer(const int64_t *ids, size_t n, const char *error, struct err *e)
 	return exec_ids(&defer_stmt, ids, n, error ? error : "", e);
 }
 
+int outbox_analyze(struct err *e)
+{
+	PGresult *r;
+	int rc = db__exec_sql("ANALYZE outbox", 0, NULL, false, &r, e);
+	if (rc == 0)
+		PQclear(r);
+	return rc;
+}
+
 int outbox_backlog(int64_t *count, int64_t *oldest_age_ms, struct err *e)
 {
 	PGresult *r;

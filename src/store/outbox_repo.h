@@ -41,6 +41,10 @@ int outbox_delete(const int64_t *ids, size_t n, struct err *e);
  * back-off that grows with their attempts (100 ms doubling, at most 5 s). */
 int outbox_defer(const int64_t *ids, size_t n, const char *error, struct err *e);
 
+/* outbox_analyze - refresh the planner statistics of the outbox (ANALYZE),
+ * outside a transaction. */
+int outbox_analyze(struct err *e);
+
 /* outbox_backlog - rows waiting, and the age of the oldest in ms (0 if none). */
 int outbox_backlog(int64_t *count, int64_t *oldest_age_ms, struct err *e);
 

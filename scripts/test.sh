@@ -5,7 +5,8 @@
 #   unit-sanitizers  the same under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
 #   integration      todod's AppCallback over gRPC against a real PostgreSQL (incl. a restart)
 #   e2e-kafka        REST through a real daprd + scheduler + Kafka + PostgreSQL (pytest)
-#   faults-kafka     the same stack under faults: kill -9 daprd/todod, Kafka stopped, poison messages
+#   faults-kafka     the same stack under faults: kill -9 daprd/todod, Kafka stopped, poison messages,
+#                    reminders across todod, daprd and scheduler restarts
 #   e2e-local        the same on the light default profile (in-memory pub/sub)
 # Exits non-zero if any suite fails; ends with each runner's summary lines.
 source "$(dirname "$0")/lib.sh"

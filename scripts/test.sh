@@ -4,6 +4,7 @@
 #   unit             cmocka suites (build/)
 #   unit-sanitizers  the same under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
 #   integration      todod's AppCallback over gRPC against a real PostgreSQL (incl. a restart)
+#   migrations       every migration down and up on a populated database; the migration lock
 #   e2e-kafka        REST through a real daprd + scheduler + Kafka + PostgreSQL (pytest)
 #   faults-kafka     the same stack under faults: kill -9 daprd/todod, Kafka stopped, poison messages,
 #                    reminders across todod, daprd and scheduler restarts
@@ -55,6 +56,8 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 export TODOD_TEST_DATABASE_URL="postgres://todod:todod@127.0.0.1:${PGPORT_TODOD:-55432}/todod_test"
 export TODOD_TEST_PG_RESTART="$S/pg.sh stop && $S/pg.sh start"
 run integration meson test -C build --suite integration --print-errorlogs
+export TODOD_TEST_BIN=$TODOD_ROOT/build/src/todod
+run migrations python3 -m pytest test/migrations -q -p no:cacheprovider -rfE
 
 e2e() { # e2e PROFILE [TEST_DIR [PYTEST_ARGS...]]: a fresh stack of PROFILE, pytest TEST_DIR against it
 	local profile=$1 dir=${2:-test/e2e}

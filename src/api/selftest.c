@@ -25,11 +25,6 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static char *created(const char *id, int64_t sent_at_us)
-{
-	return probe_json_message(id, sent_at_us);
-}
-
 int api_selftest_pubsub(struct http_request *req, struct http_response *resp)
 {
 	struct app *app = req->app;
@@ -43,7 +38,7 @@ int api_selftest_pubsub(struct http_request *req, struct http_response *resp)
 	free(msg);
 	if (rc)
 		return rc;
-	resp->body = created(id, t);
+	resp->body = probe_json_message(id, t);
 	return 0;
 }
 
@@ -84,7 +79,7 @@ int api_selftest_job(struct http_request *req, struct http_response *resp)
 	free(msg);
 	if (rc)
 		return rc;
-	resp->body = created(id, t);
+	resp->body = probe_json_message(id, t);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/timeutil.h"
 #include "events/task_changes.h"
 #include "jobs/reminder_changes.h"
 #include "service/recurrence.h"
@@ -48,19 +49,6 @@ int series_create_next(const char *user_id, const struct actor *actor, const str
 	return rc;
 }
 
-/* "2026-12-01T09:00:00[.ffffff]Z" (the store's UTC text) -> Unix seconds. */
-static int utc_seconds(const char *text, int64_t *out)
-{
-	struct tm tm = { 0 };
-	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = (int64_t)timegm(&tm);
-	return 0;
-}
-
 int series_recurrence(const struct task *t, struct recurrence *r, struct err *e)
 {
 	static const char *const days[] = { "MO", "TU", "WE", "TH", "FR", "SA", "SU" };
@@ -71,7 +59,7 @@ int series_recurrence(const struct task *t, struct recurrence *r, struct err *e)
 			names[n++] = days[i];
 	bool custom = strcmp(t->recurrence_pattern, "custom") == 0;
 	int64_t start = 0;
-	bool has_start = t->series_start[0] && utc_seconds(t->series_start, &start) == 0;
+	bool has_start = t->series_start[0] && time_utc_seconds(t->series_start, &start) == 0;
 	struct recurrence_spec spec = {
 		.pattern = custom ? NULL : t->recurrence_pattern,
 		.has_interval = !custom,
@@ -94,10 +82,10 @@ int series_recurrence(const struct task *t, struct recurrence *r, struct err *e)
 int series_next_due(const struct task *t, int64_t now, char out[TIME_TEXT_MAX], struct err *e)
 {
 	int64_t due, start;
-	if (utc_seconds(t->due_datetime, &due) != 0)
+	if (time_utc_seconds(t->due_datetime, &due) != 0)
 		return err_set(e, TODO_EINTERNAL, "due_datetime", "stored due_datetime \"%s\" unreadable",
 			       t->due_datetime);
-	if (!t->series_start[0] || utc_seconds(t->series_start, &start) != 0)
+	if (!t->series_start[0] || time_utc_seconds(t->series_start, &start) != 0)
 		start = due;
 	struct recurrence r;
 	int rc = series_recurrence(t, &r, e);

@@ -6,22 +6,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/timeutil.h"
 #include "events/relay.h"
 #include "jobs/reminder_jobs.h"
 #include "store/db.h"
 #include "store/reminder_repo.h"
 #include "store/task_repo.h"
-
-static int64_t utc_seconds(const char *text)
-{
-	struct tm tm = { 0 };
-	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-		   &tm.tm_min, &tm.tm_sec) != 6)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (int64_t)timegm(&tm);
-}
 
 static int cancel_pending(int64_t task_id, int *count, struct err *e)
 {
@@ -69,7 +59,8 @@ int reminder_change_create(const char *user_id, int64_t task_id, const struct re
 	if (rc == 0)
 		rc = reminder_insert(user_id, task_id, in->remind_at, in->offset_seconds, t.due_datetime,
 				     out, e);
-	if (rc == 0 && utc_seconds(out->reminder_time) <= (int64_t)time(NULL))
+	int64_t at = 0;
+	if (rc == 0 && (time_utc_seconds(out->reminder_time, &at) != 0 || at <= (int64_t)time(NULL)))
 		rc = in->remind_at
 			? err_set(e, TODO_EINVAL, "remind_at", "remind_at %s is in the past", out->reminder_time)
 			: err_set(e, TODO_EINVAL, "before",

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/timeutil.h"
 #include "dapr/dapr_client.h"
 #include "events/event.h"
 #include "events/relay.h"
@@ -51,17 +52,11 @@ int reminder_jobs_cancel(const struct reminder_slot *s, size_t n, struct err *e)
 /* A due time in the past would be refused or mean "now": ask for 1 s. */
 static void due_or_soon(const char *due, char out[40])
 {
-	struct tm tm = { 0 };
-	if (sscanf(due, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-		   &tm.tm_min, &tm.tm_sec) == 6) {
-		tm.tm_year -= 1900;
-		tm.tm_mon -= 1;
-		if (timegm(&tm) <= time(NULL)) {
-			snprintf(out, 40, "1s");
-			return;
-		}
-	}
-	snprintf(out, 40, "%s", due);
+	int64_t at;
+	if (time_utc_seconds(due, &at) == 0 && at <= (int64_t)time(NULL))
+		snprintf(out, 40, "1s");
+	else
+		snprintf(out, 40, "%s", due);
 }
 
 int jobs_execute(struct dapr_client *dapr, const char *payload, struct err *e)

@@ -73,14 +73,6 @@ static const struct db_stmt copy_tags_stmt = {
 	2, false,
 };
 
-static const struct db_stmt list_stmt = {
-	"task_list",
-	"SELECT " TASK_COLUMNS " FROM tasks WHERE user_id = $1 "
-	"AND ($2::boolean IS NULL OR completed = $2::boolean) "
-	"ORDER BY created_at DESC, id DESC",
-	2, true,
-};
-
 static const struct db_stmt update_stmt = {
 	"task_update",
 	"UPDATE tasks SET title = $3, description = $4, due_datetime = $5, priority = $6, "
@@ -281,26 +273,6 @@ int task_repo_copy_tags(int64_t from_id, int64_t to_id, struct err *e)
 	if (rc == 0)
 		PQclear(r);
 	return rc;
-}
-
-int task_repo_list(const char *user_id, enum task_status_filter filter,
-		   struct task **out, size_t *n, struct err *e)
-{
-	const char *completed = filter == TASK_FILTER_ALL ? NULL :
-				filter == TASK_FILTER_COMPLETED ? "true" : "false";
-	const char *params[] = { user_id, completed };
-	PGresult *r;
-	int rc = db__exec(&list_stmt, params, &r, e);
-	if (rc)
-		return rc;
-	size_t rows = (size_t)PQntuples(r);
-	struct task *tasks = xcalloc(rows ? rows : 1, sizeof(*tasks));
-	for (size_t i = 0; i < rows; i++)
-		row_to_task(r, (int)i, &tasks[i]);
-	PQclear(r);
-	*out = tasks;
-	*n = rows;
-	return 0;
 }
 
 /* Text of an optional if_version precondition (0 = none -> SQL NULL). */

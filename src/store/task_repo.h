@@ -27,10 +27,6 @@ int task_repo_get(const char *user_id, int64_t id, struct task *out, struct err 
 /* task_repo_get_for_update - task_repo_get that also locks the row until
  * the end of the current transaction (see db_tx_begin). */
 int task_repo_get_for_update(const char *user_id, int64_t id, struct task *out, struct err *e);
-/* task_repo_list - newest first; *@out is a malloc'd array of *@n tasks
- * (free each with task_release, then the array). */
-int task_repo_list(const char *user_id, enum task_status_filter filter,
-		   struct task **out, size_t *n, struct err *e);
 /* task_repo_update - store the writable fields of @t (the merged state,
  * see task_apply) and bump the version. Read it back with task_repo_get. */
 int task_repo_update(const char *user_id, int64_t id, int64_t if_version,
@@ -40,7 +36,8 @@ int task_repo_toggle_complete(const char *user_id, int64_t id, int64_t if_versio
 			      struct task *out, struct err *e);
 
 /* task_repo_series - every occurrence of the series whose first task is
- * @root_id, in occurrence order (closed ones are its history). */
+ * @root_id, in occurrence order (closed ones are its history); *@out is a
+ * malloc'd array of *@n tasks (free each with task_release, then the array). */
 int task_repo_series(const char *user_id, int64_t root_id, struct task **out, size_t *n,
 		     struct err *e);
 /* task_repo_skip - close an open occurrence as skipped (completed too). */
@@ -52,7 +49,7 @@ struct task_query;
 
 /* task_repo_query - the page of the user's tasks that @q asks for (see
  * service/task_query.h), in its order; *@next_cursor is malloc'd when more
- * rows follow, else NULL. Free the tasks as for task_repo_list. */
+ * rows follow, else NULL. Free the tasks as for task_repo_series. */
 int task_repo_query(const char *user_id, const struct task_query *q, struct task **out,
 		    size_t *n, char **next_cursor, struct err *e);
 

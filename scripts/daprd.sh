@@ -8,7 +8,9 @@
 # Env: APP_ID (todod), APP_PORT (50051), DAPR_GRPC_PORT (50001), DAPR_HTTP_PORT (3500),
 #   DAPR_RESOURCES (components/local), SCHEDULER_PORT (50006), DAPR_LISTEN_ADDRESSES (127.0.0.1),
 #   DAPR_LOG_LEVEL (info), DAPRD_START_TIMEOUT (60 s), DAPRD_EXTRA_ARGS (appended, word-split),
-#   DAPR_CONFIG (daprd Configuration file; default components/daprd-config.yaml, see below).
+#   DAPR_CONFIG (daprd Configuration file; default components/daprd-config.yaml, see below),
+#   PGPORT_TODOD (55432) and KAFKA_BROKERS (127.0.0.1:${KAFKA_PORT:-9092}): written into a copy of
+#   the components under $TODOD_WORK/resources/ (see render_resources).
 #   DAPR_API_TOKEN / APP_API_TOKEN are inherited by daprd when set (it reads them from its env).
 # Metrics are off (their default port 9090 clashes too easily); no placement (no actors/workflows);
 # no mTLS (no sentry). The internal (daprd-to-daprd) gRPC port is daprd's "stable random" pick in
@@ -31,6 +33,25 @@ SCHEDULER_PORT=${SCHEDULER_PORT:-50006}
 PIDFILE=$TODOD_WORK/daprd.pid
 LOGFILE=$TODOD_WORK/logs/daprd.log
 BIN=$DAPR_BIN_DIR/daprd
+PGPORT_TODOD=${PGPORT_TODOD:-55432}
+KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}
+
+# render_resources DIR: print a copy of the components in DIR under $TODOD_WORK/resources/ with
+# this stack's ports (PGPORT_TODOD, KAFKA_BROKERS) and an absolute secrets file, so several
+# stacks can run side by side. The files in components/ keep the default ports.
+render_resources() {
+	local src=$1 dst f
+	dst=$TODOD_WORK/resources/$(basename "$src")
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	for f in "$src"/*.yaml; do
+		sed -e "s|127\.0\.0\.1:9092|$KAFKA_BROKERS|g" \
+			-e "s|components/local/dev-secrets\.json|$dst/dev-secrets.json|" "$f" >"$dst/$(basename "$f")"
+	done
+	sed -e "s|127\.0\.0\.1:55432|127.0.0.1:$PGPORT_TODOD|" \
+		"$TODOD_ROOT/components/local/dev-secrets.json" >"$dst/dev-secrets.json"
+	echo "$dst"
+}
 
 # running: the pid file names a live daprd of ours (a stale file whose pid was reused by another
 # program is removed, so `stop` never signals a stranger).
@@ -50,6 +71,8 @@ start() {
 	fi
 	[ -x "$BIN" ] || die "$BIN missing: run scripts/install-dapr.sh"
 	[ -d "$DAPR_RESOURCES" ] || die "resources dir $DAPR_RESOURCES missing"
+	local resources
+	resources=$(render_resources "$DAPR_RESOURCES")
 	mkdir -p "$(dirname "$LOGFILE")"
 	local config=${DAPR_CONFIG:-$TODOD_ROOT/components/daprd-config.yaml}
 	if [ -z "${DAPR_CONFIG:-}" ] && [ ! -f "$config" ]; then
@@ -80,7 +103,7 @@ start() {
 		--dapr-listen-addresses "${DAPR_LISTEN_ADDRESSES:-127.0.0.1}"
 		--dapr-internal-grpc-listen-address 127.0.0.1
 		${DAPR_INTERNAL_GRPC_PORT:+--dapr-internal-grpc-port "$DAPR_INTERNAL_GRPC_PORT"}
-		--resources-path "$DAPR_RESOURCES"
+		--resources-path "$resources"
 		--config "$config"
 		--enable-mtls=false
 		--enable-metrics=false

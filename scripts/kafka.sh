@@ -4,12 +4,12 @@
 #   scripts/kafka.sh stop    SIGTERM and wait (no-op when not running)
 #   scripts/kafka.sh wait    wait until a started broker serves
 #   scripts/kafka.sh status  exit 0 when running
-# Broker 127.0.0.1:9092, controller 127.0.0.1:9093. Data $TODOD_WORK/kafka, log $TODOD_WORK/logs/kafka.log.
+# Broker 127.0.0.1:${KAFKA_PORT:-9092}, controller 127.0.0.1:${KAFKA_CONTROLLER_PORT:-9093}. Data $TODOD_WORK/kafka, log $TODOD_WORK/logs/kafka.log.
 # The data dir survives stop/start; remove $TODOD_WORK/kafka to start from an empty cluster.
 source "$(dirname "$0")/lib.sh"
 
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+KAFKA_PORT=${KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 KAFKA_DATA=$TODOD_WORK/kafka
 KAFKA_CONF=$TODOD_WORK/kafka-conf
 KAFKA_LOG=$TODOD_WORK/logs/kafka.log

@@ -11,7 +11,7 @@ Environment (scripts/test.sh sets the first two; the rest have defaults):
   TODOD_E2E_DAPR_HTTP        daprd's HTTP API [http://127.0.0.1:3500]
   TODOD_E2E_JWT_SECRET       the dev JWT key [read from components/local/dev-secrets.json]
   TODOD_WORK                 the stack's pid files and logs [/tmp/todod-work]
-  TODOD_FAULTS_DATABASE_URL  PostgreSQL [postgres://todod:todod@127.0.0.1:55432/todod]
+  TODOD_FAULTS_DATABASE_URL  PostgreSQL [postgres://todod:todod@127.0.0.1:$PGPORT_TODOD/todod]
 
 Every test restores what it broke in a `finally`, and the autouse fixture
 `stack` checks before and after each test that the whole stack answers and the
@@ -36,7 +36,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "scripts"
 WORK = pathlib.Path(os.environ.get("TODOD_WORK", "/tmp/todod-work"))
 DATABASE_URL = os.environ.get("TODOD_FAULTS_DATABASE_URL",
-                              "postgres://todod:todod@127.0.0.1:55432/todod")
+                              "postgres://todod:todod@127.0.0.1:%s/todod"
+                              % os.environ.get("PGPORT_TODOD", "55432"))
 
 if "TODOD_E2E_JWT_SECRET" not in os.environ:
     with open(ROOT / "components/local/dev-secrets.json") as f:

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "base/alloc.h"
+#include "base/strbuf.h"
 #include "base/utf8.h"
 
 #define USEC_PER_SEC INT64_C(1000000)
@@ -914,65 +915,44 @@ void filter_free(struct filter *f)
 
 /* --- dump ------------------------------------------------------------ */
 
-/* A growing string; allocation failure aborts (see alloc.h). */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
 
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void dump_value(struct sbuf *b, enum filter_field field, const struct filter_value *v)
+static void dump_value(struct strbuf *b, enum filter_field field, const struct filter_value *v)
 {
 	char buf[FILTER_TIME_TEXT_MAX];
 	switch (fields[field].type) {
 	case V_STATUS:
-		sb_puts(b, v->num ? "completed" : "pending");
+		strbuf_puts(b, v->num ? "completed" : "pending");
 		break;
 	case V_PRIORITY:
-		sb_puts(b, priority_names[v->num]);
+		strbuf_puts(b, priority_names[v->num]);
 		break;
 	case V_BOOL:
-		sb_puts(b, v->num ? "true" : "false");
+		strbuf_puts(b, v->num ? "true" : "false");
 		break;
 	case V_ID:
 		snprintf(buf, sizeof(buf), "%lld", (long long)v->num);
-		sb_puts(b, buf);
+		strbuf_puts(b, buf);
 		break;
 	case V_TIME:
 		filter_format_time(v->num, buf);
 		if (v->is_date)
 			buf[10] = '\0';
-		sb_puts(b, buf);
+		strbuf_puts(b, buf);
 		break;
 	case V_TEXT:
 	case V_TAG:
-		sb_add(b, "\"", 1);
+		strbuf_add(b, "\"", 1);
 		for (const char *c = v->text; *c; c++) {
 			if (*c == '"' || *c == '\\')
-				sb_add(b, "\\", 1);
-			sb_add(b, c, 1);
+				strbuf_add(b, "\\", 1);
+			strbuf_add(b, c, 1);
 		}
-		sb_add(b, "\"", 1);
+		strbuf_add(b, "\"", 1);
 		break;
 	}
 }
 
-static void dump_node(struct sbuf *b, const struct filter_node *n)
+static void dump_node(struct strbuf *b, const struct filter_node *n)
 {
 	static const char *const kinds[] = { "and", "or", "not" };
 	static const char *const ops[] = {
@@ -980,29 +960,29 @@ static void dump_node(struct sbuf *b, const struct filter_node *n)
 		[FILTER_OP_IS_NULL] = "is-null",
 		[FILTER_OP_IS_NOT_NULL] = "is-not-null",
 	};
-	sb_add(b, "(", 1);
+	strbuf_add(b, "(", 1);
 	if (n->kind != FILTER_CMP) {
-		sb_puts(b, kinds[n->kind]);
+		strbuf_puts(b, kinds[n->kind]);
 		for (size_t i = 0; i < n->nchildren; i++) {
-			sb_add(b, " ", 1);
+			strbuf_add(b, " ", 1);
 			dump_node(b, n->children[i]);
 		}
 	} else {
-		sb_puts(b, ops[n->op] ? ops[n->op] : op_names[n->op]);
-		sb_add(b, " ", 1);
-		sb_puts(b, fields[n->field].name);
+		strbuf_puts(b, ops[n->op] ? ops[n->op] : op_names[n->op]);
+		strbuf_add(b, " ", 1);
+		strbuf_puts(b, fields[n->field].name);
 		for (size_t i = 0; i < n->nvalues; i++) {
-			sb_add(b, " ", 1);
+			strbuf_add(b, " ", 1);
 			dump_value(b, n->field, &n->values[i]);
 		}
 	}
-	sb_add(b, ")", 1);
+	strbuf_add(b, ")", 1);
 }
 
 char *filter_dump(const struct filter *f)
 {
-	struct sbuf b = { 0 };
-	sb_add(&b, "", 0);
+	struct strbuf b = { 0 };
+	strbuf_add(&b, "", 0);
 	if (f && f->root)
 		dump_node(&b, f->root);
 	return b.s;

@@ -7,31 +7,11 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/strbuf.h"
 
 #define USEC_PER_DAY (INT64_C(86400) * 1000000)
 #define PG_PARAMS_MAX 65535
 
-/* A growing string; allocation failure aborts (see alloc.h). */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
 
 /* The column of each field; tags live in their own tables. */
 static const char *const columns[] = {
@@ -64,22 +44,22 @@ static bool nullable(enum filter_field f)
 }
 
 struct compiler {
-	struct sbuf sql;
+	struct strbuf sql;
 	char **params;
 	size_t nparams;
 	int first;
 };
 
 /* Append "$N" + @cast for a new parameter @value (consumed). */
-static void param(struct compiler *c, struct sbuf *b, char *value, const char *cast)
+static void param(struct compiler *c, struct strbuf *b, char *value, const char *cast)
 {
 	c->params = xrealloc(c->params, (c->nparams + 1) * sizeof(*c->params));
 	c->params[c->nparams] = value;
 	char num[24];
 	snprintf(num, sizeof(num), "$%zu", (size_t)c->first + c->nparams);
 	c->nparams++;
-	sb_puts(b, num);
-	sb_puts(b, cast);
+	strbuf_puts(b, num);
+	strbuf_puts(b, cast);
 }
 
 /* The text of one value as PostgreSQL reads it. */
@@ -109,56 +89,56 @@ static char *value_text(enum filter_field field, const struct filter_value *v)
 
 /* An array literal {"a","b"} of @n texts; inside the quotes " and \ are
  * backslash-escaped, so any text round-trips (and "NULL" stays a string). */
-static void array_add(struct sbuf *b, const char *text)
+static void array_add(struct strbuf *b, const char *text)
 {
-	sb_add(b, b->len > 1 ? ",\"" : "\"", b->len > 1 ? 2 : 1);
+	strbuf_add(b, b->len > 1 ? ",\"" : "\"", b->len > 1 ? 2 : 1);
 	for (const char *t = text; *t; t++) {
 		if (*t == '"' || *t == '\\')
-			sb_add(b, "\\", 1);
-		sb_add(b, t, 1);
+			strbuf_add(b, "\\", 1);
+		strbuf_add(b, t, 1);
 	}
-	sb_add(b, "\"", 1);
+	strbuf_add(b, "\"", 1);
 }
 
 static char *array_of_values(const struct filter_node *n)
 {
-	struct sbuf b = { 0 };
-	sb_add(&b, "{", 1);
+	struct strbuf b = { 0 };
+	strbuf_add(&b, "{", 1);
 	for (size_t i = 0; i < n->nvalues; i++) {
 		char *t = value_text(n->field, &n->values[i]);
 		array_add(&b, t);
 		free(t);
 	}
-	sb_add(&b, "}", 1);
+	strbuf_add(&b, "}", 1);
 	return b.s;
 }
 
 /* The priorities that satisfy "priority @op @rank", as an array literal. */
 static char *priority_set(enum filter_op op, int64_t rank)
 {
-	struct sbuf b = { 0 };
-	sb_add(&b, "{", 1);
+	struct strbuf b = { 0 };
+	strbuf_add(&b, "{", 1);
 	for (int64_t r = FILTER_PRIORITY_LOW; r <= FILTER_PRIORITY_HIGH; r++) {
 		bool in = op == FILTER_OP_LT ? r < rank : op == FILTER_OP_LE ? r <= rank
 			: op == FILTER_OP_GT ? r > rank : r >= rank;
 		if (in)
 			array_add(&b, priority_names[r]);
 	}
-	sb_add(&b, "}", 1);
+	strbuf_add(&b, "}", 1);
 	return b.s;
 }
 
 /* '%' + @s with % _ \ escaped + '%': an ILIKE pattern for "contains @s". */
 static char *contains_pattern(const char *s)
 {
-	struct sbuf b = { 0 };
-	sb_add(&b, "%", 1);
+	struct strbuf b = { 0 };
+	strbuf_add(&b, "%", 1);
 	for (; *s; s++) {
 		if (*s == '%' || *s == '_' || *s == '\\')
-			sb_add(&b, "\\", 1);
-		sb_add(&b, s, 1);
+			strbuf_add(&b, "\\", 1);
+		strbuf_add(&b, s, 1);
 	}
-	sb_add(&b, "%", 1);
+	strbuf_add(&b, "%", 1);
 	return b.s;
 }
 
@@ -183,24 +163,24 @@ static const char *scalar_cast(enum filter_field field)
 }
 
 /* A timestamp comparison; a date is the UTC day [start, start + 1 day). */
-static void time_predicate(struct compiler *c, struct sbuf *b, const char *col,
+static void time_predicate(struct compiler *c, struct strbuf *b, const char *col,
 			   enum filter_op op, const struct filter_value *v)
 {
 	char buf[FILTER_TIME_TEXT_MAX];
 	if (!v->is_date) {
-		sb_puts(b, col);
-		sb_puts(b, sql_ops[op]);
+		strbuf_puts(b, col);
+		strbuf_puts(b, sql_ops[op]);
 		filter_format_time(v->num, buf);
 		param(c, b, xstrdup(buf), time_cast);
 		return;
 	}
 	int64_t start = v->num, end = v->num + USEC_PER_DAY;
 	if (op == FILTER_OP_EQ) {
-		sb_puts(b, "(");
+		strbuf_puts(b, "(");
 		time_predicate(c, b, col, FILTER_OP_GE, &(struct filter_value){ .num = start });
-		sb_puts(b, " AND ");
+		strbuf_puts(b, " AND ");
 		time_predicate(c, b, col, FILTER_OP_LT, &(struct filter_value){ .num = end });
-		sb_puts(b, ")");
+		strbuf_puts(b, ")");
 		return;
 	}
 	/* < d: before the day; <= d: before the next; > d: from the next; >= d: from the day. */
@@ -211,18 +191,18 @@ static void time_predicate(struct compiler *c, struct sbuf *b, const char *col,
 
 /* The comparison @n with @op (=, <, <=, >, >=, ~ or in: never a negation)
  * into @b. */
-static void positive_predicate(struct compiler *c, struct sbuf *b, const struct filter_node *n,
+static void positive_predicate(struct compiler *c, struct strbuf *b, const struct filter_node *n,
 			       enum filter_op op)
 {
 	const char *col = columns[n->field];
 	const struct filter_value *v = &n->values[0];
 	switch (n->field) {
 	case FILTER_FIELD_TAGS:
-		sb_puts(b, "EXISTS (SELECT 1 FROM task_tags tt JOIN tags g ON g.id = tt.tag_id "
+		strbuf_puts(b, "EXISTS (SELECT 1 FROM task_tags tt JOIN tags g ON g.id = tt.tag_id "
 			"WHERE tt.task_id = tasks.id AND lower(g.name) IN "
 			"(SELECT lower(v) FROM unnest(");
 		param(c, b, array_of_values(n), "::text[]");
-		sb_puts(b, ") AS v))");
+		strbuf_puts(b, ") AS v))");
 		return;
 	case FILTER_FIELD_DUE:
 	case FILTER_FIELD_CREATED:
@@ -231,40 +211,40 @@ static void positive_predicate(struct compiler *c, struct sbuf *b, const struct 
 		return;
 	case FILTER_FIELD_TITLE:
 	case FILTER_FIELD_DESCRIPTION:
-		sb_puts(b, col);
+		strbuf_puts(b, col);
 		if (op == FILTER_OP_CONTAINS) {
-			sb_puts(b, " ILIKE ");
+			strbuf_puts(b, " ILIKE ");
 			param(c, b, contains_pattern(v->text), " ESCAPE '\\'");
 		} else {
-			sb_puts(b, " = ");
+			strbuf_puts(b, " = ");
 			param(c, b, xstrdup(v->text), "");
 		}
 		return;
 	case FILTER_FIELD_PRIORITY:
-		sb_puts(b, col);
+		strbuf_puts(b, col);
 		if (op == FILTER_OP_EQ) {
-			sb_puts(b, " = ");
+			strbuf_puts(b, " = ");
 			param(c, b, value_text(n->field, v), "");
 		} else {
-			sb_puts(b, " = ANY(");
+			strbuf_puts(b, " = ANY(");
 			param(c, b, op == FILTER_OP_IN ? array_of_values(n) : priority_set(op, v->num),
 			      "::text[]");
-			sb_puts(b, ")");
+			strbuf_puts(b, ")");
 		}
 		return;
 	case FILTER_FIELD_STATUS:
 	case FILTER_FIELD_COMPLETED:
 	case FILTER_FIELD_ID: {
 		const char *type = scalar_cast(n->field);
-		sb_puts(b, col);
+		strbuf_puts(b, col);
 		if (op == FILTER_OP_IN) {
 			char cast[16];
 			snprintf(cast, sizeof(cast), "%s[]", type);
-			sb_puts(b, " = ANY(");
+			strbuf_puts(b, " = ANY(");
 			param(c, b, array_of_values(n), cast);
-			sb_puts(b, ")");
+			strbuf_puts(b, ")");
 		} else {
-			sb_puts(b, sql_ops[op]);
+			strbuf_puts(b, sql_ops[op]);
 			param(c, b, value_text(n->field, v), type);
 		}
 		return;
@@ -278,11 +258,11 @@ static void positive_predicate(struct compiler *c, struct sbuf *b, const struct 
  * keeps indexes usable. */
 static void compile_cmp(struct compiler *c, const struct filter_node *n, bool negated)
 {
-	struct sbuf *b = &c->sql;
+	struct strbuf *b = &c->sql;
 	const char *col = columns[n->field];
 	if (n->op == FILTER_OP_IS_NULL || n->op == FILTER_OP_IS_NOT_NULL) {
-		sb_puts(b, col);
-		sb_puts(b, n->op == FILTER_OP_IS_NULL ? " IS NULL" : " IS NOT NULL");
+		strbuf_puts(b, col);
+		strbuf_puts(b, n->op == FILTER_OP_IS_NULL ? " IS NULL" : " IS NOT NULL");
 		return;
 	}
 	bool negative = n->op == FILTER_OP_NE || n->op == FILTER_OP_NOT_IN;
@@ -290,10 +270,10 @@ static void compile_cmp(struct compiler *c, const struct filter_node *n, bool ne
 		: n->op == FILTER_OP_NOT_IN ? FILTER_OP_IN : n->op;
 	if (nullable(n->field)) {
 		if (negative || negated)
-			sb_puts(b, negative ? "NOT COALESCE(" : "COALESCE(");
+			strbuf_puts(b, negative ? "NOT COALESCE(" : "COALESCE(");
 		positive_predicate(c, b, n, op);
 		if (negative || negated)
-			sb_puts(b, ", false)");
+			strbuf_puts(b, ", false)");
 		return;
 	}
 	if (!negative) {
@@ -304,40 +284,40 @@ static void compile_cmp(struct compiler *c, const struct filter_node *n, bool ne
 		!(n->nvalues == 1 && n->values[0].is_date);
 	if (scalar_ne) {
 		/* col <> $N */
-		sb_puts(b, col);
-		sb_puts(b, " <> ");
+		strbuf_puts(b, col);
+		strbuf_puts(b, " <> ");
 		param(c, b, value_text(n->field, &n->values[0]), scalar_cast(n->field));
 		return;
 	}
 	/* EXISTS (...) and (a AND b) need no more parentheses. */
 	bool delimited = n->field == FILTER_FIELD_TAGS || n->op == FILTER_OP_NE;
-	sb_puts(b, delimited ? "NOT " : "NOT (");
+	strbuf_puts(b, delimited ? "NOT " : "NOT (");
 	positive_predicate(c, b, n, op);
 	if (!delimited)
-		sb_puts(b, ")");
+		strbuf_puts(b, ")");
 }
 
 static void compile(struct compiler *c, const struct filter_node *n, bool negated)
 {
-	struct sbuf *b = &c->sql;
+	struct strbuf *b = &c->sql;
 	switch (n->kind) {
 	case FILTER_AND:
 	case FILTER_OR:
-		sb_puts(b, "(");
+		strbuf_puts(b, "(");
 		for (size_t i = 0; i < n->nchildren; i++) {
 			if (i)
-				sb_puts(b, n->kind == FILTER_AND ? " AND " : " OR ");
+				strbuf_puts(b, n->kind == FILTER_AND ? " AND " : " OR ");
 			compile(c, n->children[i], negated);
 		}
-		sb_puts(b, ")");
+		strbuf_puts(b, ")");
 		return;
 	case FILTER_NOT: {
 		const struct filter_node *child = n->children[0];
 		bool delimited = child->kind == FILTER_AND || child->kind == FILTER_OR;
-		sb_puts(b, delimited ? "NOT " : "NOT (");
+		strbuf_puts(b, delimited ? "NOT " : "NOT (");
 		compile(c, child, !negated);
 		if (!delimited)
-			sb_puts(b, ")");
+			strbuf_puts(b, ")");
 		return;
 	}
 	case FILTER_CMP:

@@ -32,7 +32,9 @@
 #include "dapr/proto/runtime/v1/appcallback.pb-c.h"
 #include "harness.h"
 #include "http/http.h"
+#include "base/strbuf.h"
 #include "rpc/rpc.h"
+#include "service/filter.h"
 #include "todod_build.h"
 
 #define TEST_KEY "todod-integration-test-hs256-key-0123456789"
@@ -469,6 +471,42 @@ static void test_list_status_filter(void **state)
 	json_decref(t1);
 	json_decref(t2);
 	json_decref(t3);
+	free(auth);
+}
+
+/* The filter language allows FILTER_COMPARISONS_MAX comparisons, each one
+ * or two SQL parameters, plus long "in" lists: the query builder must take
+ * them all (it once stopped at 64 parameters and aborted the process). */
+static void test_list_filter_at_its_limits(void **state)
+{
+	(void)state;
+	char *auth = mint("fern", time(NULL), 3600);
+	json_decref(create_task("fern", auth, "a7", NULL));
+	json_decref(create_task("fern", auth, "zz", NULL));
+	struct strbuf q = STRBUF_INIT;
+	strbuf_puts(&q, "filter=");
+	for (int i = 0; i < FILTER_COMPARISONS_MAX; i++)
+		strbuf_printf(&q, "%stitle%%20%%3D%%20%%22a%d%%22", i ? "%20%7C%7C%20" : "", i);
+	json_t *l = list_tasks("fern", auth, strbuf_str(&q));
+	assert_int_equal(jint(l, "count"), 1);
+	assert_string_equal(jstr(json_array_get(json_object_get(l, "tasks"), 0), "title"), "a7");
+	json_decref(l);
+
+	/* Date comparisons take two parameters each. */
+	strbuf_release(&q);
+	strbuf_puts(&q, "filter=");
+	for (int i = 0; i < FILTER_COMPARISONS_MAX; i++)
+		strbuf_printf(&q, "%sdue%%3D2026-01-%02d", i ? "%7C%7C" : "", 1 + i % 28);
+	l = list_tasks("fern", auth, strbuf_str(&q));
+	assert_int_equal(jint(l, "count"), 0);
+	json_decref(l);
+
+	/* One more comparison is refused, naming the limit. */
+	strbuf_puts(&q, "%7C%7Cdue%3D2026-02-01");
+	char path[128];
+	tasks_path(path, sizeof(path), "fern");
+	call_err(HTTP_GET, path, strbuf_str(&q), NULL, auth, RPC_INVALID_ARGUMENT, "comparisons");
+	strbuf_release(&q);
 	free(auth);
 }
 
@@ -1212,6 +1250,7 @@ int main(void)
 		cmocka_unit_test(test_version_is_public),
 		cmocka_unit_test(test_task_crud),
 		cmocka_unit_test(test_list_status_filter),
+		cmocka_unit_test(test_list_filter_at_its_limits),
 		cmocka_unit_test(test_toggle_complete),
 		cmocka_unit_test(test_if_version_precondition),
 		cmocka_unit_test(test_auth_failures),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # README command 2 (and .ci/run): set up this machine and run every test suite.
+#   layers           every #include in src/ points down the layer order (test/layers/check_layers.py)
 #   api-contract     every route of src/api/api.c is in src/api/openapi.yaml and back
 #   unit             cmocka suites (build/)
 #   unit-sanitizers  the same under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
@@ -47,6 +48,7 @@ run() {
 }
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run layers python3 test/layers/check_layers.py
 run api-contract python3 test/api_contract/check_openapi.py
 run unit meson test -C build --suite unit --print-errorlogs
 run unit-sanitizers meson test -C build-asan --suite unit --print-errorlogs

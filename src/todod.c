@@ -25,7 +25,7 @@
 #include "base/alloc.h"
 #include "base/log.h"
 #include "config.h"
-#include "dapr/appcallback.h"
+#include "callback/appcallback.h"
 #include "dapr/dapr_client.h"
 #include "events/relay.h"
 #include "jobs/reminder_jobs.h"
@@ -154,6 +154,7 @@ static int cmd_serve(const struct config *cfg)
 
 	struct relay_opts ropts = {
 		.dapr = app.dapr, .pubsub = cfg->pubsub_name,
+		.run_command = reminder_jobs_run_command, .command_ctx = app.dapr,
 		.batch = cfg->relay_batch, .idle_poll_ms = cfg->relay_poll_ms,
 	};
 	if (relay_start(&ropts) != 0) {

@@ -7,6 +7,11 @@
 
 #include "app.h"
 #include "http/http.h"
+#include "service/event.h"
+
+/* API_ACTOR - who makes the change of an authenticated request: the user
+ * of its token. */
+#define API_ACTOR(req) (&(struct actor){ .type = "user", .id = (req)->subject })
 
 /* api_dispatch - route @req, authenticate it if the route needs it, and run
  * the handler. Returns 0 (resp->body set) or a TODO_E* code (resp->err

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "http/query.h"
-#include "jobs/reminder_changes.h"
+#include "changes/reminder_changes.h"
 #include "json/reminder_json.h"
 #include "service/tag.h"
 #include "service/task.h"

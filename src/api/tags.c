@@ -1,8 +1,9 @@
 /* tags.c - /api/{user_id}/tags and the tags of one task
- * (/api/{user_id}/tasks/{task_id}/tags/{tag_id}): parse, call the
- * repository, encode. */
+ * (/api/{user_id}/tasks/{task_id}/tags/{tag_id}): parse, call the use case
+ * (changes/tag_changes.h) or, to list, the repository, encode. */
 #include "api/api.h"
 
+#include "changes/tag_changes.h"
 #include "http/query.h"
 #include "json/tag_json.h"
 #include "service/tag.h"
@@ -53,7 +54,7 @@ int api_tags_create(struct http_request *req, struct http_response *resp)
 	if (rc == 0)
 		rc = tag_input_validate(&in, true, e);
 	if (rc == 0)
-		rc = tag_repo_create(http_param(req, "user_id"), in.name, in.color, &t, e);
+		rc = tag_change_create(http_param(req, "user_id"), in.name, in.color, &t, e);
 	tag_input_release(&in);
 	if (rc)
 		return rc;
@@ -80,7 +81,7 @@ int api_tags_update(struct http_request *req, struct http_response *resp)
 	const char *name = in.has_name ? in.name : NULL;
 	const char *color = !in.has_color ? NULL : in.color ? in.color : "";
 	if (rc == 0)
-		rc = tag_repo_update(http_param(req, "user_id"), id, name, color, &t, e);
+		rc = tag_change_update(http_param(req, "user_id"), API_ACTOR(req), id, name, color, &t, e);
 	tag_input_release(&in);
 	if (rc)
 		return rc;
@@ -95,7 +96,7 @@ int api_tags_delete(struct http_request *req, struct http_response *resp)
 	int64_t id;
 	int rc = bodiless_target(req, NULL, &id, e);
 	if (rc == 0)
-		rc = tag_repo_delete(http_param(req, "user_id"), id, e);
+		rc = tag_change_delete(http_param(req, "user_id"), API_ACTOR(req), id, e);
 	if (rc)
 		return rc;
 	resp->body = tag_json_encode_deleted(id);
@@ -108,7 +109,7 @@ int api_tags_attach(struct http_request *req, struct http_response *resp)
 	int64_t task_id, tag_id;
 	int rc = bodiless_target(req, &task_id, &tag_id, e);
 	if (rc == 0)
-		rc = tag_repo_attach(http_param(req, "user_id"), task_id, tag_id, e);
+		rc = tag_change_attach(http_param(req, "user_id"), API_ACTOR(req), task_id, tag_id, e);
 	if (rc)
 		return rc;
 	resp->body = tag_json_encode_link(task_id, tag_id, true);
@@ -121,7 +122,7 @@ int api_tags_detach(struct http_request *req, struct http_response *resp)
 	int64_t task_id, tag_id;
 	int rc = bodiless_target(req, &task_id, &tag_id, e);
 	if (rc == 0)
-		rc = tag_repo_detach(http_param(req, "user_id"), task_id, tag_id, e);
+		rc = tag_change_detach(http_param(req, "user_id"), API_ACTOR(req), task_id, tag_id, e);
 	if (rc)
 		return rc;
 	resp->body = tag_json_encode_link(task_id, tag_id, false);

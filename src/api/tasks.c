@@ -7,16 +7,13 @@
 
 #include "base/alloc.h"
 
-#include "events/task_changes.h"
+#include "changes/task_changes.h"
 #include "http/query.h"
 #include "json/task_json.h"
 #include "service/filter.h"
 #include "service/task.h"
 #include "service/task_query.h"
 #include "store/task_repo.h"
-
-/* REST callers act as the user their token names. */
-#define ACTOR(req) (&(struct actor){ .type = "user", .id = (req)->subject })
 
 int api_tasks_list(struct http_request *req, struct http_response *resp)
 {
@@ -103,7 +100,7 @@ int api_tasks_create(struct http_request *req, struct http_response *resp)
 	if (rc == 0)
 		rc = task_input_validate(&in, true, e);
 	if (rc == 0)
-		rc = task_change_create(http_param(req, "user_id"), ACTOR(req), &in, &t, e);
+		rc = task_change_create(http_param(req, "user_id"), API_ACTOR(req), &in, &t, e);
 	task_input_release(&in);
 	if (rc)
 		return rc;
@@ -164,7 +161,7 @@ int api_tasks_update(struct http_request *req, struct http_response *resp)
 	if (rc == 0)
 		rc = task_input_validate(&in, false, e);
 	if (rc == 0)
-		rc = task_change_update(http_param(req, "user_id"), ACTOR(req), id, if_version, &in, &t, e);
+		rc = task_change_update(http_param(req, "user_id"), API_ACTOR(req), id, if_version, &in, &t, e);
 	task_input_release(&in);
 	if (rc)
 		return rc;
@@ -181,7 +178,7 @@ int api_tasks_delete(struct http_request *req, struct http_response *resp)
 	if (rc == 0)
 		rc = api_no_body(req, e);
 	if (rc == 0)
-		rc = task_change_delete(http_param(req, "user_id"), ACTOR(req), id, if_version, e);
+		rc = task_change_delete(http_param(req, "user_id"), API_ACTOR(req), id, if_version, e);
 	if (rc)
 		return rc;
 	resp->body = task_json_encode_deleted(id);
@@ -197,7 +194,7 @@ int api_tasks_toggle_complete(struct http_request *req, struct http_response *re
 	if (rc == 0)
 		rc = api_no_body(req, e);
 	if (rc == 0)
-		rc = task_change_toggle_complete(http_param(req, "user_id"), ACTOR(req), id, if_version, &t, e);
+		rc = task_change_toggle_complete(http_param(req, "user_id"), API_ACTOR(req), id, if_version, &t, e);
 	if (rc)
 		return rc;
 	resp->body = task_json_encode(&t);
@@ -215,8 +212,8 @@ static int series_action(struct http_request *req, struct http_response *resp, b
 	if (rc == 0)
 		rc = api_no_body(req, e);
 	if (rc == 0)
-		rc = skip ? task_change_skip(http_param(req, "user_id"), ACTOR(req), id, if_version, &t, e)
-			  : task_change_stop_recurrence(http_param(req, "user_id"), ACTOR(req), id,
+		rc = skip ? task_change_skip(http_param(req, "user_id"), API_ACTOR(req), id, if_version, &t, e)
+			  : task_change_stop_recurrence(http_param(req, "user_id"), API_ACTOR(req), id,
 							if_version, &t, e);
 	if (rc)
 		return rc;

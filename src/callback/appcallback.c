@@ -1,4 +1,4 @@
-#include "dapr/appcallback.h"
+#include "callback/appcallback.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +9,8 @@
 #include "app.h"
 #include "base/alloc.h"
 #include "base/log.h"
-#include "events/consumer.h"
-#include "events/event.h"
+#include "consumers/consumer.h"
+#include "service/event.h"
 #include "jobs/reminder_jobs.h"
 #include "dapr/proto/common/v1/common.pb-c.h"
 #include "dapr/proto/runtime/v1/appcallback.pb-c.h"

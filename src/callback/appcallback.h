@@ -5,8 +5,8 @@
  * what daprd's fall-backs (OnJobEvent -> OnJobEventAlpha1, OnBulkTopicEvent
  * -> Alpha1) expect.
  */
-#ifndef TODOD_DAPR_APPCALLBACK_H
-#define TODOD_DAPR_APPCALLBACK_H
+#ifndef TODOD_CALLBACK_APPCALLBACK_H
+#define TODOD_CALLBACK_APPCALLBACK_H
 
 #include "rpc/rpc.h"
 

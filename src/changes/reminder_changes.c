@@ -1,4 +1,4 @@
-#include "jobs/reminder_changes.h"
+#include "changes/reminder_changes.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -6,12 +6,25 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/log.h"
 #include "base/timeutil.h"
-#include "events/relay.h"
-#include "jobs/reminder_jobs.h"
+#include "changes/commit.h"
+#include "json/reminder_json.h"
+#include "service/event.h"
 #include "store/db.h"
+#include "store/outbox_repo.h"
 #include "store/reminder_repo.h"
 #include "store/task_repo.h"
+
+static int jobs_schedule(const struct reminder_slot *s, size_t n, struct err *e)
+{
+	return change_queue_jobs(s, n, true, e);
+}
+
+static int jobs_cancel(const struct reminder_slot *s, size_t n, struct err *e)
+{
+	return change_queue_jobs(s, n, false, e);
+}
 
 static int cancel_pending(int64_t task_id, int *count, struct err *e)
 {
@@ -19,23 +32,11 @@ static int cancel_pending(int64_t task_id, int *count, struct err *e)
 	size_t n = 0;
 	int rc = reminder_cancel_task(task_id, &s, &n, e);
 	if (rc == 0)
-		rc = reminder_jobs_cancel(s, n, e);
+		rc = jobs_cancel(s, n, e);
 	free(s);
 	if (count)
 		*count = (int)n;
 	return rc;
-}
-
-static int commit(int rc, struct err *e)
-{
-	if (rc == 0)
-		rc = db_tx_commit(e);
-	if (rc) {
-		db_tx_rollback();
-		return rc;
-	}
-	relay_nudge();
-	return 0;
 }
 
 int reminder_change_create(const char *user_id, int64_t task_id, const struct reminder_input *in,
@@ -69,10 +70,10 @@ int reminder_change_create(const char *user_id, int64_t task_id, const struct re
 	if (rc == 0) {
 		struct reminder_slot s = { .id = out->id, .version = out->version };
 		snprintf(s.reminder_time, sizeof(s.reminder_time), "%s", out->reminder_time);
-		rc = reminder_jobs_schedule(&s, 1, e);
+		rc = jobs_schedule(&s, 1, e);
 	}
 	task_release(&t);
-	return commit(rc, e);
+	return change_commit(rc, e);
 }
 
 int reminder_change_cancel_task(const char *user_id, int64_t task_id, int *cancelled, struct err *e)
@@ -87,7 +88,7 @@ int reminder_change_cancel_task(const char *user_id, int64_t task_id, int *cance
 	if (rc == 0)
 		rc = cancel_pending(task_id, cancelled, e);
 	task_release(&t);
-	return commit(rc, e);
+	return change_commit(rc, e);
 }
 
 int reminder_change_cancel(const char *user_id, int64_t reminder_id, struct reminder *out,
@@ -99,9 +100,9 @@ int reminder_change_cancel(const char *user_id, int64_t reminder_id, struct remi
 	rc = reminder_cancel(user_id, reminder_id, out, e);
 	if (rc == 0) {
 		struct reminder_slot s = { .id = out->id, .version = out->version };
-		rc = reminder_jobs_cancel(&s, 1, e);
+		rc = jobs_cancel(&s, 1, e);
 	}
-	return commit(rc, e);
+	return change_commit(rc, e);
 }
 
 int reminders_follow_task(const struct task *t, struct err *e)
@@ -111,9 +112,9 @@ int reminders_follow_task(const struct task *t, struct err *e)
 	int rc = reminder_follow_due(t->id, t->due_datetime[0] ? t->due_datetime : NULL, &moved, &nm,
 				     &cancelled, &nc, e);
 	if (rc == 0)
-		rc = reminder_jobs_schedule(moved, nm, e);
+		rc = jobs_schedule(moved, nm, e);
 	if (rc == 0)
-		rc = reminder_jobs_cancel(cancelled, nc, e);
+		rc = jobs_cancel(cancelled, nc, e);
 	free(moved);
 	free(cancelled);
 	return rc;
@@ -130,7 +131,56 @@ int reminders_copy_to_next(int64_t done_id, int64_t next_id, const char *due, st
 	size_t n = 0;
 	int rc = reminder_copy_relative(done_id, next_id, due, &s, &n, e);
 	if (rc == 0)
-		rc = reminder_jobs_schedule(s, n, e);
+		rc = jobs_schedule(s, n, e);
 	free(s);
 	return rc;
+}
+
+int reminder_change_fire(int64_t id, int version, bool late, bool *fired, struct err *e)
+{
+	struct reminder r;
+	*fired = false;
+	int rc = db_tx_begin(e);
+	if (rc)
+		return rc;
+	rc = reminder_fire(id, version, late, &r, fired, e);
+	if (rc == 0 && *fired) {
+		struct task t = { 0 };
+		int trc = task_repo_get(r.user_id, r.task_id, &t, e);
+		if (trc && trc != TODO_ENOTFOUND)
+			rc = trc;
+		if (rc == 0) {
+			char eid[EVENT_ID_LEN + 1], now[TIME_TEXT_MAX], key[24];
+			event_new_id(eid);
+			event_now(now);
+			snprintf(key, sizeof(key), "%" PRId64, r.task_id);
+			char *payload = reminder_json_triggered(eid, now, &r, t.title ? t.title : "",
+								t.due_datetime);
+			rc = outbox_insert(eid, "reminder-triggered", TOPIC_REMINDERS, key, payload, e);
+			free(payload);
+		}
+		task_release(&t);
+	}
+	rc = change_commit(rc, e);
+	if (rc) {
+		*fired = false;
+		return rc;
+	}
+	if (*fired)
+		log_info("reminder fired", "reminder_id=%" PRId64 " task_id=%" PRId64 " late=%d remind_at=%s",
+			 r.id, r.task_id, late, r.reminder_time);
+	return 0;
+}
+
+int reminder_change_reschedule_pending(size_t *n, struct err *e)
+{
+	struct reminder_slot *s = NULL;
+	*n = 0;
+	int rc = db_tx_begin(e);
+	if (rc == 0)
+		rc = reminder_pending_future(&s, n, e);
+	if (rc == 0)
+		rc = jobs_schedule(s, *n, e);
+	free(s);
+	return change_commit(rc, e);
 }

@@ -1,13 +1,15 @@
 /*
- * reminder_changes.h - reminder writes and how reminders follow their task,
- * each inside one transaction together with the job commands they need
- * (see reminder_jobs.h). Errors: TODO_ENOTFOUND (task or reminder),
+ * reminder_changes.h - the reminder use cases: reminder writes and how
+ * reminders follow their task, each inside one transaction together with
+ * the job commands they need (change_queue_jobs in changes/commit.h; the
+ * relay runs them through jobs/reminder_jobs.h). Errors: TODO_ENOTFOUND (task or reminder),
  * TODO_EINVAL (field named), TODO_ECONFLICT, TODO_EUNAVAIL.
  */
-#ifndef TODOD_JOBS_REMINDER_CHANGES_H
-#define TODOD_JOBS_REMINDER_CHANGES_H
+#ifndef TODOD_CHANGES_REMINDER_CHANGES_H
+#define TODOD_CHANGES_REMINDER_CHANGES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -25,6 +27,18 @@ int reminder_change_cancel_task(const char *user_id, int64_t task_id, int *cance
 /* reminder_change_cancel - cancel one reminder. */
 int reminder_change_cancel(const char *user_id, int64_t reminder_id, struct reminder *out,
 			   struct err *e);
+
+/* reminder_change_fire - fire reminder @id at @version now: lock it, check
+ * it is still pending at that version, mark it sent (@late: after its job
+ * was lost) and queue reminder-triggered to the "reminders" topic, in one
+ * transaction, so a stale, cancelled or redelivered job fires nothing.
+ * *@fired tells whether it did. */
+int reminder_change_fire(int64_t id, int version, bool late, bool *fired, struct err *e);
+
+/* reminder_change_reschedule_pending - queue the job of every pending
+ * future reminder again (schedule overwrites, so this is idempotent); *@n
+ * is how many. */
+int reminder_change_reschedule_pending(size_t *n, struct err *e);
 
 /* Hooks for task changes, inside the caller's transaction: */
 /* the task's due time is now @t->due_datetime ("" = none) */

@@ -1,4 +1,4 @@
-#include "events/series.h"
+#include "changes/series.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -6,8 +6,8 @@
 #include <time.h>
 
 #include "base/timeutil.h"
-#include "events/task_changes.h"
-#include "jobs/reminder_changes.h"
+#include "changes/commit.h"
+#include "changes/reminder_changes.h"
 #include "service/recurrence.h"
 #include "store/task_repo.h"
 
@@ -41,7 +41,7 @@ int series_create_next(const char *user_id, const struct actor *actor, const str
 	if (rc == 0) {
 		struct task_event ev;
 		event_task_init(&ev, EVENT_TASK_CREATED, actor, &created, NULL);
-		rc = task_change_record(&ev, e);
+		rc = change_record_task(&ev, e);
 		task_release(&created);
 	}
 	if (rc == 0)

@@ -10,13 +10,13 @@
  * unique index enforces it): reopening a closed occurrence while a later one
  * is open is a 409, so the client completes or deletes the open one first.
  */
-#ifndef TODOD_EVENTS_SERIES_H
-#define TODOD_EVENTS_SERIES_H
+#ifndef TODOD_CHANGES_SERIES_H
+#define TODOD_CHANGES_SERIES_H
 
 #include <stdint.h>
 
 #include "base/err.h"
-#include "events/event.h"
+#include "service/event.h"
 #include "service/task.h"
 
 struct recurrence;

@@ -1,48 +1,24 @@
-#include "events/task_changes.h"
+#include "changes/task_changes.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "events/relay.h"
-#include "events/series.h"
-#include "jobs/reminder_changes.h"
+#include "changes/commit.h"
+#include "changes/reminder_changes.h"
+#include "changes/series.h"
 #include "service/recurrence.h"
-#include "json/event_json.h"
 #include "store/db.h"
-#include "store/outbox_repo.h"
 #include "store/tag_repo.h"
 #include "store/task_repo.h"
 
-int task_change_record(const struct task_event *ev, struct err *e)
-{
-	char key[24];
-	snprintf(key, sizeof(key), "%" PRId64, ev->task->id);
-	char *full = event_json_task(ev);
-	char *delta = event_json_task_delta(ev);
-	const char *type = event_type_name(ev->type);
-	int rc = outbox_insert(ev->event_id, type, TOPIC_TASK_EVENTS, key, full, e);
-	if (rc == 0)
-		rc = outbox_insert(ev->event_id, type, TOPIC_TASK_UPDATES, key, delta, e);
-	free(full);
-	free(delta);
-	return rc;
-}
-
-/* Record @ev and commit, or roll back; nudge the relay on success. */
+/* Record @ev (when given) and end the transaction. */
 static int finish(int rc, const struct task_event *ev, struct err *e)
 {
 	if (rc == 0 && ev)
-		rc = task_change_record(ev, e);
-	if (rc == 0)
-		rc = db_tx_commit(e);
-	if (rc) {
-		db_tx_rollback();
-		return rc;
-	}
-	relay_nudge();
-	return 0;
+		rc = change_record_task(ev, e);
+	return change_commit(rc, e);
 }
 
 /* A recurring task's whole recurrence must be valid (zone, RRULE, end). */
@@ -161,7 +137,7 @@ static int change(const char *user_id, const struct actor *actor, int64_t id, in
 		if (!in && out->completed)
 			type = EVENT_TASK_COMPLETED;
 		event_task_init(&ev, type, actor, out, &old);
-		rc = task_change_record(&ev, e);
+		rc = change_record_task(&ev, e);
 	}
 	int64_t next_id = 0;
 	if (rc == 0 && !in && out->completed && task_is_recurring(out))
@@ -233,7 +209,7 @@ int task_change_skip(const char *user_id, const struct actor *actor, int64_t id,
 	struct task_event ev;
 	if (rc == 0) {
 		event_task_init(&ev, EVENT_TASK_SKIPPED, actor, out, &old);
-		rc = task_change_record(&ev, e);
+		rc = change_record_task(&ev, e);
 	}
 	int64_t next_id;
 	if (rc == 0)

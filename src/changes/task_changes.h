@@ -1,19 +1,19 @@
 /*
- * task_changes.h - task writes together with their events (the outbox
- * writer). Each function runs one PostgreSQL transaction that applies the
+ * task_changes.h - the task use cases: task writes together with
+ * their events. Each function runs one PostgreSQL transaction that applies the
  * change and inserts its event into the outbox for task-events (full) and
  * task-updates (delta), so a change and its events commit together or not
  * at all. After the commit the in-process relay is nudged.
  *
  * Errors are those of store/task_repo.h; on any error nothing changed.
  */
-#ifndef TODOD_EVENTS_TASK_CHANGES_H
-#define TODOD_EVENTS_TASK_CHANGES_H
+#ifndef TODOD_CHANGES_TASK_CHANGES_H
+#define TODOD_CHANGES_TASK_CHANGES_H
 
 #include <stdint.h>
 
 #include "base/err.h"
-#include "events/event.h"
+#include "service/event.h"
 #include "service/task.h"
 
 int task_change_create(const char *user_id, const struct actor *actor,
@@ -27,7 +27,7 @@ int task_change_delete(const char *user_id, const struct actor *actor, int64_t i
 		       int64_t if_version, struct err *e);
 
 /* task_change_skip - close the open occurrence of a recurring task as
- * skipped and create the next one (see events/series.h); TODO_EINVAL if the
+ * skipped and create the next one (see changes/series.h); TODO_EINVAL if the
  * task is not recurring, TODO_ECONFLICT if it is already closed. */
 int task_change_skip(const char *user_id, const struct actor *actor, int64_t id,
 		     int64_t if_version, struct task *out, struct err *e);
@@ -36,9 +36,5 @@ int task_change_skip(const char *user_id, const struct actor *actor, int64_t id,
  * stays, without recurrence, and no next occurrence will be created. */
 int task_change_stop_recurrence(const char *user_id, const struct actor *actor, int64_t id,
 				int64_t if_version, struct task *out, struct err *e);
-
-/* task_change_record - insert @ev into the outbox for task-events and
- * task-updates; inside the caller's transaction. */
-int task_change_record(const struct task_event *ev, struct err *e);
 
 #endif

@@ -1,4 +1,4 @@
-#include "events/consumer.h"
+#include "consumers/consumer.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -6,12 +6,10 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "events/event.h"
-#include "events/relay.h"
+#include "changes/activity_changes.h"
 #include "json/event_json.h"
+#include "service/event.h"
 #include "store/activity_repo.h"
-#include "store/db.h"
-#include "store/outbox_repo.h"
 
 /* The activity action of a task event. */
 static const char *action_of(const struct parsed_task_event *ev)
@@ -62,33 +60,14 @@ enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, 
 	snprintf(a.occurred_at, sizeof(a.occurred_at), "%s", ev.occurred_at);
 
 	bool inserted = false;
-	int64_t activity_id = 0;
-	int rc = db_tx_begin(&e);
-	if (rc == 0)
-		rc = activity_insert(&a, &inserted, &activity_id, &e);
-	if (rc == 0 && inserted) {
-		char id[EVENT_ID_LEN + 1], now[TIME_TEXT_MAX], key[24];
-		event_new_id(id);
-		event_now(now);
-		snprintf(key, sizeof(key), "%" PRId64, ev.task_id);
-		char *payload = event_json_activity_created(id, now, ev.user_id, ev.task_id, activity_id,
-							    ev.event_id, action);
-		rc = outbox_insert(id, event_type_name(EVENT_ACTIVITY_LOG_CREATED), TOPIC_ACTIVITY_LOGS,
-				   key, payload, &e);
-		free(payload);
-	}
-	if (rc == 0)
-		rc = db_tx_commit(&e);
+	int rc = activity_change_record(&a, &inserted, &e);
 	enum consume_result res = CONSUME_SUCCESS;
 	if (rc) {
-		db_tx_rollback();
 		/* A constraint violation here means the event itself is malformed. */
 		res = retry_or_drop(rc);
 		log_warn(res == CONSUME_DROP ? "task event rejected, dropped" : "task event not recorded, will retry",
 			 "event_id=%s error=%s", ev.event_id, log_quote(q, sizeof(q), e.msg));
-	} else if (inserted) {
-		relay_nudge();
-	} else {
+	} else if (!inserted) {
 		log_debug("duplicate task event ignored", "event_id=%s", ev.event_id);
 	}
 	event_json_release(&ev);

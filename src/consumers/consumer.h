@@ -7,8 +7,8 @@
  * (transient failure: redeliver) or DROP (poison: logged, then sent to the
  * subscription's dead-letter topic, and the partition moves on).
  */
-#ifndef TODOD_EVENTS_CONSUMER_H
-#define TODOD_EVENTS_CONSUMER_H
+#ifndef TODOD_CONSUMERS_CONSUMER_H
+#define TODOD_CONSUMERS_CONSUMER_H
 
 #include <stddef.h>
 #include <stdint.h>

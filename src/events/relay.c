@@ -10,7 +10,6 @@
 #include "base/alloc.h"
 #include "base/log.h"
 #include "dapr/dapr_client.h"
-#include "jobs/reminder_jobs.h"
 #include "store/db.h"
 #include "store/outbox_repo.h"
 
@@ -71,14 +70,15 @@ static void publish_topic(struct outbox_row *rows, const size_t *sel, size_t n, 
 }
 
 /* Rows of a command topic ("@jobs") are calls to make, one by one, in
- * order; a failed one is deferred like a failed publish. */
+ * order, through the owner's command callback; a failed one is deferred
+ * like a failed publish. */
 static void run_commands(struct outbox_row *rows, const size_t *sel, size_t n, bool *failed,
 			 struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct outbox_row *r = &rows[sel[i]];
-		failed[sel[i]] = strcmp(r->topic, JOBS_TOPIC) != 0 ||
-				 jobs_execute(R.opts.dapr, r->payload, e) != 0;
+		failed[sel[i]] = !R.opts.run_command ||
+				 R.opts.run_command(R.opts.command_ctx, r->topic, r->payload, e) != 0;
 	}
 }
 

@@ -16,11 +16,23 @@
 
 #include <stdint.h>
 
+#include "base/err.h"
+
 struct dapr_client;
+
+/* relay_command_fn - run one row of a command topic (a topic whose name
+ * starts with '@', such as "@jobs") with @ctx, the relay_opts' command_ctx.
+ * Returns 0 when the command is done (the row is deleted) or an error to
+ * try it again later. The relay's owner supplies it, so the relay knows
+ * nothing of what the commands mean. */
+typedef int (*relay_command_fn)(void *ctx, const char *topic, const char *payload,
+				 struct err *e);
 
 struct relay_opts {
 	struct dapr_client *dapr;
 	const char *pubsub;       /* Dapr pub/sub component */
+	relay_command_fn run_command;   /* NULL: command rows are deferred */
+	void *command_ctx;
 	int batch;                /* rows claimed per round */
 	int idle_poll_ms;         /* poll interval when there is nothing to do */
 };

@@ -9,45 +9,12 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "changes/reminder_changes.h"
 #include "dapr/dapr_client.h"
-#include "events/event.h"
-#include "events/relay.h"
 #include "json/reminder_json.h"
+#include "service/reminder.h"
 #include "store/db.h"
-#include "store/outbox_repo.h"
-#include "store/task_repo.h"
-
-static void job_name(char out[64], int64_t id)
-{
-	snprintf(out, 64, REMINDER_JOB_PREFIX "%" PRId64, id);
-}
-
-static int queue(const struct reminder_slot *s, size_t n, bool schedule, struct err *e)
-{
-	for (size_t i = 0; i < n; i++) {
-		char name[64], id[EVENT_ID_LEN + 1];
-		job_name(name, s[i].id);
-		event_new_id(id);
-		char *data = schedule ? reminder_job_data(s[i].id, s[i].version) : NULL;
-		char *cmd = job_command_encode(schedule, name, s[i].reminder_time, data);
-		int rc = outbox_insert(id, schedule ? "schedule-job" : "delete-job", JOBS_TOPIC, name, cmd, e);
-		free(cmd);
-		free(data);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-int reminder_jobs_schedule(const struct reminder_slot *s, size_t n, struct err *e)
-{
-	return queue(s, n, true, e);
-}
-
-int reminder_jobs_cancel(const struct reminder_slot *s, size_t n, struct err *e)
-{
-	return queue(s, n, false, e);
-}
+#include "store/reminder_repo.h"
 
 /* A due time in the past would be refused or mean "now": ask for 1 s. */
 static void due_or_soon(const char *due, char out[40])
@@ -59,8 +26,10 @@ static void due_or_soon(const char *due, char out[40])
 		snprintf(out, 40, "%s", due);
 }
 
-int jobs_execute(struct dapr_client *dapr, const char *payload, struct err *e)
+int reminder_jobs_run_command(void *dapr, const char *topic, const char *payload, struct err *e)
 {
+	if (strcmp(topic, JOBS_TOPIC) != 0)
+		return err_set(e, TODO_EINVAL, "topic", "unknown command topic \"%s\"", topic);
 	struct job_command c;
 	int rc = job_command_parse(payload, &c, e);
 	if (rc)
@@ -79,46 +48,6 @@ int jobs_execute(struct dapr_client *dapr, const char *payload, struct err *e)
 	return rc;
 }
 
-int reminder_fire_now(int64_t id, int version, bool late, bool *fired, struct err *e)
-{
-	struct reminder r;
-	*fired = false;
-	int rc = db_tx_begin(e);
-	if (rc)
-		return rc;
-	rc = reminder_fire(id, version, late, &r, fired, e);
-	if (rc == 0 && *fired) {
-		struct task t = { 0 };
-		int trc = task_repo_get(r.user_id, r.task_id, &t, e);
-		if (trc && trc != TODO_ENOTFOUND)
-			rc = trc;
-		if (rc == 0) {
-			char eid[EVENT_ID_LEN + 1], now[TIME_TEXT_MAX], key[24];
-			event_new_id(eid);
-			event_now(now);
-			snprintf(key, sizeof(key), "%" PRId64, r.task_id);
-			char *payload = reminder_json_triggered(eid, now, &r, t.title ? t.title : "",
-								t.due_datetime);
-			rc = outbox_insert(eid, "reminder-triggered", TOPIC_REMINDERS, key, payload, e);
-			free(payload);
-		}
-		task_release(&t);
-	}
-	if (rc == 0)
-		rc = db_tx_commit(e);
-	if (rc) {
-		db_tx_rollback();
-		*fired = false;
-		return rc;
-	}
-	if (*fired) {
-		log_info("reminder fired", "reminder_id=%" PRId64 " task_id=%" PRId64 " late=%d remind_at=%s",
-			 r.id, r.task_id, late, r.reminder_time);
-		relay_nudge();
-	}
-	return 0;
-}
-
 int reminder_job_event(const uint8_t *data, size_t len, struct err *e)
 {
 	int64_t id;
@@ -128,7 +57,7 @@ int reminder_job_event(const uint8_t *data, size_t len, struct err *e)
 		return 0;
 	}
 	bool fired;
-	int rc = reminder_fire_now(id, version, false, &fired, e);
+	int rc = reminder_change_fire(id, version, false, &fired, e);
 	if (rc == 0 && !fired)
 		log_info("stale reminder job ignored", "reminder_id=%" PRId64 " version=%d", id, version);
 	return rc;
@@ -148,20 +77,8 @@ static struct {
 static int reschedule_all(void)
 {
 	struct err e = { 0 };
-	struct reminder_slot *s = NULL;
 	size_t n = 0;
-	int rc = db_tx_begin(&e);
-	if (rc == 0)
-		rc = reminder_pending_future(&s, &n, &e);
-	if (rc == 0)
-		rc = reminder_jobs_schedule(s, n, &e);
-	if (rc == 0)
-		rc = db_tx_commit(&e);
-	if (rc)
-		db_tx_rollback();
-	else if (n)
-		relay_nudge();
-	free(s);
+	int rc = reminder_change_reschedule_pending(&n, &e);
 	if (rc)
 		log_warn("reminder reconciliation could not reschedule", "error=\"%s\"", e.msg);
 	else
@@ -178,7 +95,7 @@ static void fire_overdue(void)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		bool fired;
-		if (reminder_fire_now(s[i].id, s[i].version, true, &fired, &e) == 0 && fired)
+		if (reminder_change_fire(s[i].id, s[i].version, true, &fired, &e) == 0 && fired)
 			log_warn("overdue reminder fired late (its job was lost)", "reminder_id=%" PRId64
 				 " remind_at=%s", s[i].id, s[i].reminder_time);
 	}

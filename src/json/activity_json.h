@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/activity_repo.h"
+#include "service/activity.h"
 
 /* {"entries": [...], "next_cursor": "..." | null} */
 char *activity_json_list(const struct activity_entry *a, size_t n, const char *next_cursor);

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
-#include "events/event.h"
+#include "service/event.h"
 
 /* Encoders return malloc'd compact JSON. */
 

@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "base/alloc.h"
-#include "events/event.h"
+#include "service/event.h"
 #include "json/json_internal.h"
 
 int reminder_json_parse_input(const uint8_t *body, size_t len, struct reminder_input *in,

@@ -14,7 +14,6 @@
 
 #include "base/err.h"
 #include "service/tag.h"
-#include "store/tag_repo.h"
 
 /* tag_json_parse_input - parse a create/update body into @in (released by
  * the caller with tag_input_release on every path). Returns 0 or

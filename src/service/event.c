@@ -1,4 +1,4 @@
-#include "events/event.h"
+#include "service/event.h"
 
 #include <stdio.h>
 #include <string.h>

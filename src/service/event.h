@@ -4,8 +4,8 @@
  * consumers can drop duplicates. The JSON shape is in json/event_json.c and
  * documented in events/asyncapi.yaml.
  */
-#ifndef TODOD_EVENTS_EVENT_H
-#define TODOD_EVENTS_EVENT_H
+#ifndef TODOD_SERVICE_EVENT_H
+#define TODOD_SERVICE_EVENT_H
 
 #include <stdint.h>
 

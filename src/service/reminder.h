@@ -18,6 +18,11 @@
 
 #define REMINDER_OFFSET_MAX (366 * 86400)
 
+/* Reminders fire through the Dapr Jobs API: job "reminder-<id>", scheduled
+ * and deleted by commands on the outbox command topic "@jobs". */
+#define JOBS_TOPIC "@jobs"
+#define REMINDER_JOB_PREFIX "reminder-"
+
 struct reminder {
 	int64_t id;
 	int64_t task_id;

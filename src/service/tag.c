@@ -150,3 +150,18 @@ bad:
 	return err_set(e, TODO_EINVAL, field, "%s \"%s\" is not a positive integer", field,
 		       quote(q, s ? s : ""));
 }
+
+void tag_release(struct tag *t)
+{
+	free(t->name);
+	t->name = NULL;
+}
+
+void tags_free(struct tag *tags, size_t n)
+{
+	if (!tags)
+		return;
+	for (size_t i = 0; i < n; i++)
+		tag_release(&tags[i]);
+	free(tags);
+}

@@ -12,10 +12,25 @@
 #define TODOD_SERVICE_TAG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
-#include "store/tag_repo.h"   /* TAG_NAME_MAX, TAG_COLOR_LEN */
+
+#define TAG_NAME_MAX 50     /* code points */
+#define TAG_COLOR_LEN 7     /* "#RRGGBB" */
+
+/* A stored tag. */
+struct tag {
+	int64_t id;
+	char *name;                      /* malloc'd */
+	char color[TAG_COLOR_LEN + 1];   /* "" when none */
+	char created_at[40];
+};
+
+/* tag_release - free the contents of @t; tags_free - of each and the array. */
+void tag_release(struct tag *t);
+void tags_free(struct tag *tags, size_t n);
 
 /* A create (POST) or an update (PUT) of a tag as sent by a client. */
 struct tag_input {

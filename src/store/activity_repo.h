@@ -10,21 +10,8 @@
 #include <stdint.h>
 
 #include "base/err.h"
-#include "service/task.h"
+#include "service/activity.h"
 
-struct activity_entry {
-	int64_t id;
-	char event_id[40];
-	char user_id[USER_ID_MAX + 1];
-	int64_t task_id;
-	char action[16];               /* created|updated|completed|reopened|deleted */
-	int64_t task_version;
-	char actor_type[8];
-	char actor_id[USER_ID_MAX + 1];
-	char *changes_json;            /* malloc'd JSON object */
-	char occurred_at[TIME_TEXT_MAX];
-	char recorded_at[TIME_TEXT_MAX];
-};
 
 /* activity_insert - record @a (id and recorded_at are ignored). Sets
  * *@inserted false and changes nothing if its event id is already there;

@@ -97,27 +97,19 @@ static const struct db_stmt detach_stmt = {
 	3, false,
 };
 
+static const struct db_stmt tasks_of_stmt = {
+	"tag_tasks_of",
+	"SELECT tt.task_id FROM task_tags tt JOIN tags g ON g.id = tt.tag_id "
+	"WHERE g.user_id = $1 AND tt.tag_id = $2 ORDER BY tt.task_id",
+	2, true,
+};
+
 static const struct db_stmt owns_both_stmt = {
 	"tag_owns_both",
 	"SELECT EXISTS (SELECT 1 FROM tasks WHERE user_id = $1 AND id = $2), "
 	"EXISTS (SELECT 1 FROM tags WHERE user_id = $1 AND id = $3)",
 	3, true,
 };
-
-void tag_release(struct tag *t)
-{
-	free(t->name);
-	t->name = NULL;
-}
-
-void tags_free(struct tag *tags, size_t n)
-{
-	if (!tags)
-		return;
-	for (size_t i = 0; i < n; i++)
-		tag_release(&tags[i]);
-	free(tags);
-}
 
 static void row_to_tag(PGresult *r, int row, struct tag *t)
 {
@@ -343,4 +335,25 @@ int tag_repo_detach(const char *user_id, int64_t task_id, int64_t tag_id, struct
 		rc = err_set(e, TODO_ENOTFOUND, "tag_id", "tag %" PRId64 " is not attached to task %" PRId64,
 			     tag_id, task_id);
 	return rc;
+}
+
+int tag_repo_task_ids(const char *user_id, int64_t tag_id, int64_t **ids, size_t *n,
+		      struct err *e)
+{
+	char tagbuf[24];
+	snprintf(tagbuf, sizeof(tagbuf), "%" PRId64, tag_id);
+	const char *params[] = { user_id, tagbuf };
+	PGresult *r;
+	*ids = NULL;
+	*n = 0;
+	int rc = db__exec(&tasks_of_stmt, params, &r, e);
+	if (rc)
+		return rc;
+	size_t rows = (size_t)PQntuples(r);
+	*ids = xcalloc(rows ? rows : 1, sizeof(**ids));
+	for (size_t i = 0; i < rows; i++)
+		(*ids)[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+	*n = rows;
+	PQclear(r);
+	return 0;
 }

@@ -11,20 +11,8 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "service/tag.h"    /* struct tag */
 #include "service/task.h"   /* struct tag_ref */
-
-#define TAG_NAME_MAX 50     /* code points */
-#define TAG_COLOR_LEN 7     /* "#RRGGBB" */
-
-struct tag {
-	int64_t id;
-	char *name;                      /* malloc'd */
-	char color[TAG_COLOR_LEN + 1];   /* "" when none */
-	char created_at[40];
-};
-
-void tag_release(struct tag *t);
-void tags_free(struct tag *tags, size_t n);
 
 /* ---- the tags resource ---- */
 int tag_repo_list(const char *user_id, struct tag **out, size_t *n, struct err *e);
@@ -51,5 +39,10 @@ int tag_repo_set_task_tags(int64_t task_id, const int64_t *ids, size_t n, struct
  * task and the tag. */
 int tag_repo_attach(const char *user_id, int64_t task_id, int64_t tag_id, struct err *e);
 int tag_repo_detach(const char *user_id, int64_t task_id, int64_t tag_id, struct err *e);
+/* tag_repo_task_ids - the ids of the user's tasks carrying tag @tag_id, in
+ * ascending order (the order use cases lock them in); *@ids is malloc'd
+ * (free it even when *@n is 0). */
+int tag_repo_task_ids(const char *user_id, int64_t tag_id, int64_t **ids, size_t *n,
+		      struct err *e);
 
 #endif

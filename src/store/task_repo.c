@@ -67,6 +67,13 @@ static const struct db_stmt skip_stmt = {
 	3, false,
 };
 
+static const struct db_stmt bump_stmt = {
+	"task_bump_version",
+	"UPDATE tasks SET version = version + 1, updated_at = now() "
+	"WHERE user_id = $1 AND id = $2 RETURNING id",
+	2, false,
+};
+
 static const struct db_stmt copy_tags_stmt = {
 	"task_copy_tags",
 	"INSERT INTO task_tags (task_id, tag_id) SELECT $2, tag_id FROM task_tags WHERE task_id = $1 "
@@ -259,6 +266,21 @@ int task_repo_skip(const char *user_id, int64_t id, int64_t if_version, struct e
 		return rc;
 	if (PQntuples(r) == 0)
 		rc = missing_or_conflict(user_id, idbuf, id, if_version, e);
+	PQclear(r);
+	return rc;
+}
+
+int task_repo_bump_version(const char *user_id, int64_t id, struct err *e)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+	const char *params[] = { user_id, idbuf };
+	PGresult *r;
+	int rc = db__exec(&bump_stmt, params, &r, e);
+	if (rc)
+		return rc;
+	if (PQntuples(r) == 0)
+		rc = err_set(e, TODO_ENOTFOUND, "id", "task %" PRId64 " not found", id);
 	PQclear(r);
 	return rc;
 }

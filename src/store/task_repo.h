@@ -42,6 +42,9 @@ int task_repo_series(const char *user_id, int64_t root_id, struct task **out, si
 		     struct err *e);
 /* task_repo_skip - close an open occurrence as skipped (completed too). */
 int task_repo_skip(const char *user_id, int64_t id, int64_t if_version, struct err *e);
+/* task_repo_bump_version - one version on (and updated_at now) for a
+ * change made elsewhere, such as its tags (see changes/tag_changes.h). */
+int task_repo_bump_version(const char *user_id, int64_t id, struct err *e);
 /* task_repo_copy_tags - give task @to_id the tags of task @from_id. */
 int task_repo_copy_tags(int64_t from_id, int64_t to_id, struct err *e);
 

@@ -1,0 +1,57 @@
+#include "changes/commit.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "events/relay.h"
+#include "json/event_json.h"
+#include "json/reminder_json.h"
+#include "service/reminder.h"
+#include "store/db.h"
+#include "store/outbox_repo.h"
+#include "store/reminder_repo.h"
+
+int change_commit(int rc, struct err *e)
+{
+	if (rc == 0)
+		rc = db_tx_commit(e);
+	if (rc) {
+		db_tx_rollback();
+		return rc;
+	}
+	relay_nudge();
+	return 0;
+}
+
+int change_record_task(const struct task_event *ev, struct err *e)
+{
+	char key[24];
+	snprintf(key, sizeof(key), "%" PRId64, ev->task->id);
+	char *full = event_json_task(ev);
+	char *delta = event_json_task_delta(ev);
+	const char *type = event_type_name(ev->type);
+	int rc = outbox_insert(ev->event_id, type, TOPIC_TASK_EVENTS, key, full, e);
+	if (rc == 0)
+		rc = outbox_insert(ev->event_id, type, TOPIC_TASK_UPDATES, key, delta, e);
+	free(full);
+	free(delta);
+	return rc;
+}
+
+int change_queue_jobs(const struct reminder_slot *s, size_t n, bool schedule, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		char name[64], id[EVENT_ID_LEN + 1];
+		snprintf(name, sizeof(name), REMINDER_JOB_PREFIX "%" PRId64, s[i].id);
+		event_new_id(id);
+		char *data = schedule ? reminder_job_data(s[i].id, s[i].version) : NULL;
+		char *cmd = job_command_encode(schedule, name, s[i].reminder_time, data);
+		int rc = outbox_insert(id, schedule ? "schedule-job" : "delete-job", JOBS_TOPIC, name, cmd, e);
+		free(cmd);
+		free(data);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * activity.h - one entry of a user's activity log: what happened to which
+ * task, at which version, by whom. Entries are written by the task-events
+ * consumer (one per event) and read by the activity-logs route.
+ */
+#ifndef TODOD_SERVICE_ACTIVITY_H
+#define TODOD_SERVICE_ACTIVITY_H
+
+#include <stdint.h>
+
+#include "service/task.h"
+
+struct activity_entry {
+	int64_t id;
+	char event_id[40];
+	char user_id[USER_ID_MAX + 1];
+	int64_t task_id;
+	char action[16];               /* created|updated|completed|reopened|deleted */
+	int64_t task_version;
+	char actor_type[8];
+	char actor_id[USER_ID_MAX + 1];
+	char *changes_json;            /* malloc'd JSON object */
+	char occurred_at[TIME_TEXT_MAX];
+	char recorded_at[TIME_TEXT_MAX];
+};
+
+#endif

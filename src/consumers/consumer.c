@@ -23,7 +23,7 @@ static const char *action_of(const struct parsed_task_event *ev)
 	if (strcmp(ev->event_type, "task-skipped") == 0)
 		return "skipped";
 	if (strcmp(ev->event_type, "task-updated") == 0)
-		return (!ev->completed && strstr(ev->changes_json, "\"completed\"")) ? "reopened" : "updated";
+		return (!ev->completed && ev->completed_changed) ? "reopened" : "updated";
 	return NULL;
 }
 

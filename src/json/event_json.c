@@ -108,6 +108,7 @@ int event_json_parse_task(const uint8_t *data, size_t len, struct parsed_task_ev
 	out->task_id = task_id;
 	out->task_version = version;
 	out->completed = completed;
+	out->completed_changed = chg && json_is_object(chg) && json_object_get(chg, "completed");
 	out->changes_json = chg && json_is_object(chg) ? json_dumps(chg, JSON_COMPACT) : xstrdup("{}");
 	out->json_root = root;
 	return 0;

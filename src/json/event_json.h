@@ -33,6 +33,7 @@ struct parsed_task_event {
 	const char *actor_type;
 	const char *actor_id;
 	bool completed;             /* the task's completed flag after the change */
+	bool completed_changed;     /* changes has a "completed" entry */
 	char *changes_json;         /* malloc'd {"field": {"old","new"}} or "{}" */
 	void *json_root;
 };

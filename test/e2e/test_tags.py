@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from conftest import poll
+
 
 def create_task(api, user, title="tagged task"):
     r = api.post(f"api/{user}/tasks", user=user, body={"title": title})
@@ -331,3 +333,108 @@ def test_token_for_another_user_gets_403(api, user):
 def test_missing_token_gets_401(api, user):
     assert api.get(f"api/{user}/tags").status == 401
     assert api.post(f"api/{user}/tasks/1/tags/1").status == 401
+
+
+# ---- tag writes are task changes ----
+# Attaching, detaching, renaming (or recolouring) and deleting a tag change
+# what its tasks show: each such task goes one version on and its
+# task-updated event carries the tag change, which the task-events consumer
+# turns into one activity entry per task.
+
+def task_of(api, user, task_id):
+    r = api.get(f"api/{user}/tasks/{task_id}", user=user)
+    assert r.status == 200, r
+    return r.json()
+
+
+def entries_of(api, user, task_id, n):
+    """The task's activity entries (newest first), once there are n of them."""
+    def fetch():
+        r = api.get(f"api/{user}/activity-logs?task_id={task_id}", user=user)
+        assert r.status == 200, r
+        entries = r.json()["entries"]
+        return entries if len(entries) >= n else None
+    return poll(fetch, deadline_s=30, what=f"{n} activity entries of task {task_id}")
+
+
+def shown(tag):
+    return {"id": tag["id"], "name": tag["name"], "color": tag["color"]}
+
+
+def test_attach_and_detach_bump_the_version_and_log_the_change(api, user):
+    task = create_task(api, user)
+    tag = create_tag(api, user, "errand", color="#00ff00")
+    path = f"api/{user}/tasks/{task['id']}/tags/{tag['id']}"
+    assert task["version"] == 1
+
+    assert api.post(path, user=user).status == 200
+    after = task_of(api, user, task["id"])
+    assert after["version"] == 2 and after["tags"] == [shown(tag)], after
+    assert api.post(path, user=user).status == 200          # already attached: no change
+    assert task_of(api, user, task["id"])["version"] == 2
+    # A client holding version 1 has missed a change.
+    r = api.put(f"api/{user}/tasks/{task['id']}?if_version=1", user=user, body={"title": "x"})
+    assert r.status == 409, r
+
+    assert api.delete(path, user=user).status == 200
+    after = task_of(api, user, task["id"])
+    assert after["version"] == 3 and after["tags"] == [], after
+
+    # A later change marks the end: every entry before it has arrived.
+    assert api.put(f"api/{user}/tasks/{task['id']}", user=user, body={"title": "end"}).status == 200
+    entries = entries_of(api, user, task["id"], 4)
+    assert [(e["action"], e["task_version"]) for e in entries] == \
+        [("updated", 4), ("updated", 3), ("updated", 2), ("created", 1)], entries
+    assert entries[2]["changes"] == {"tags": {"old": [], "new": [shown(tag)]}}
+    assert entries[1]["changes"] == {"tags": {"old": [shown(tag)], "new": []}}
+    assert all(e["actor"] == {"type": "user", "id": user} for e in entries)
+
+
+def test_renaming_a_tag_updates_every_task_carrying_it(api, user):
+    a, b, other = (create_task(api, user, t) for t in ("a", "b", "untagged"))
+    tag = create_tag(api, user, "home")
+    for t in (a, b):
+        assert api.post(f"api/{user}/tasks/{t['id']}/tags/{tag['id']}", user=user).status == 200
+
+    r = api.put(f"api/{user}/tags/{tag['id']}", user=user, body={"name": "house", "color": "#123456"})
+    assert r.status == 200, r
+    renamed = r.json()
+    for t in (a, b):
+        now = task_of(api, user, t["id"])
+        assert now["version"] == 3 and now["tags"] == [shown(renamed)], now
+        entries = entries_of(api, user, t["id"], 3)
+        assert [(e["action"], e["task_version"]) for e in entries][0] == ("updated", 3), entries
+        assert entries[0]["changes"] == {"tags": {"old": [shown(tag)], "new": [shown(renamed)]}}
+    assert task_of(api, user, other["id"])["version"] == 1
+
+
+def test_deleting_a_tag_updates_every_task_carrying_it(api, user):
+    a, b = create_task(api, user, "a"), create_task(api, user, "b")
+    keep, gone = create_tag(api, user, "keep"), create_tag(api, user, "gone")
+    for t, g in ((a, keep), (a, gone), (b, gone)):
+        assert api.post(f"api/{user}/tasks/{t['id']}/tags/{g['id']}", user=user).status == 200
+
+    assert api.delete(f"api/{user}/tags/{gone['id']}", user=user).status == 200
+    now_a, now_b = task_of(api, user, a["id"]), task_of(api, user, b["id"])
+    assert now_a["version"] == 4 and now_a["tags"] == [shown(keep)], now_a
+    assert now_b["version"] == 3 and now_b["tags"] == [], now_b
+    ea = entries_of(api, user, a["id"], 4)
+    assert (ea[0]["action"], ea[0]["task_version"]) == ("updated", 4), ea
+    assert ea[0]["changes"]["tags"]["new"] == [shown(keep)]
+    assert {g["id"] for g in ea[0]["changes"]["tags"]["old"]} == {keep["id"], gone["id"]}
+    eb = entries_of(api, user, b["id"], 3)
+    assert eb[0]["changes"] == {"tags": {"old": [shown(gone)], "new": []}}
+
+
+def test_a_tag_on_no_task_changes_no_task(api, user):
+    task = create_task(api, user)
+    tag = create_tag(api, user, "lonely")
+    assert api.put(f"api/{user}/tags/{tag['id']}", user=user, body={"name": "alone"}).status == 200
+    assert api.delete(f"api/{user}/tags/{tag['id']}", user=user).status == 200
+    assert task_of(api, user, task["id"])["version"] == 1
+    # A failed attach changes nothing either.
+    r = api.post(f"api/{user}/tasks/{task['id']}/tags/999999999999", user=user)
+    assert r.status == 404, r
+    assert api.put(f"api/{user}/tasks/{task['id']}", user=user, body={"title": "end"}).status == 200
+    entries = entries_of(api, user, task["id"], 2)
+    assert [(e["action"], e["task_version"]) for e in entries] == [("updated", 2), ("created", 1)]

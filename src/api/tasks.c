@@ -61,14 +61,8 @@ int api_tasks_list(struct http_request *req, struct http_response *resp)
 		rc = task_query_set_limit(&tq, v, e);
 	if (rc == 0 && (v = query_get(&q, "cursor")))
 		rc = task_cursor_decode(&tq, v, e);
-	if (rc == 0 && (v = query_get(&q, "filter"))) {
+	if (rc == 0 && (v = query_get(&q, "filter")))
 		rc = filter_parse(v, strlen(v), (int64_t)time(NULL), &tq.filter, NULL, e);
-		if (rc && !strstr(e->msg, "filter")) {
-			char msg[ERR_MSG_MAX];
-			snprintf(msg, sizeof(msg), "%s", e->msg);
-			err_set(e, rc, "filter", "invalid filter: %s", msg);
-		}
-	}
 	query_release(&q);
 	if (rc == 0)
 		rc = api_no_body(req, e);

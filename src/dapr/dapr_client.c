@@ -213,6 +213,12 @@ int dapr_delete_job(struct dapr_client *c, const char *name, struct err *e)
 		rpc_reply_release(&reply);
 		rc = call(c, DAPR_METHOD("DeleteJobAlpha1"), &req.base, &reply, e);
 	}
+	/* daprd (1.14-1.18) answers a missing job with INTERNAL and the
+	 * scheduler's "job not found" as its only distinction: this is the one
+	 * place that reads daprd's wire answer into an error kind. */
+	if (rc && reply.status == RPC_INTERNAL && reply.status_msg &&
+	    strstr(reply.status_msg, "job not found"))
+		rc = err_set(e, TODO_ENOTFOUND, "name", "job \"%s\" not found", name);
 	rpc_reply_release(&reply);
 	return rc;
 }

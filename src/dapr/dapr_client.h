@@ -62,7 +62,8 @@ int dapr_schedule_job(struct dapr_client *c, const char *name, const char *due_t
 		      const char *type_url, const void *data, size_t len, bool overwrite,
 		      struct err *e);
 
-/* dapr_delete_job - DeleteJob (falls back to DeleteJobAlpha1). */
+/* dapr_delete_job - DeleteJob (falls back to DeleteJobAlpha1).
+ * TODO_ENOTFOUND when there is no such job. */
 int dapr_delete_job(struct dapr_client *c, const char *name, struct err *e);
 
 #endif

@@ -40,8 +40,7 @@ int reminder_jobs_run_command(void *dapr, const char *topic, const char *payload
 		rc = dapr_schedule_job(dapr, c.name, due, "", c.data, strlen(c.data), true, e);
 	} else {
 		rc = dapr_delete_job(dapr, c.name, e);
-		/* daprd reports a missing job as NOT_FOUND or as INTERNAL "job not found". */
-		if (rc == TODO_ENOTFOUND || (rc && e && strstr(e->msg, "not found")))
+		if (rc == TODO_ENOTFOUND)
 			rc = 0;
 	}
 	job_command_release(&c);

@@ -206,9 +206,12 @@ static const char *tok_text(const struct parser *p, const struct tok *t, char *b
 
 static int fail(struct parser *p, size_t off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static int fail_plain(struct parser *p, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-/* Record an error at byte @off; the message is complete in @fmt. */
-static int fail(struct parser *p, size_t off, const char *fmt, ...)
+/* Record an error at byte @off; the message is complete in @fmt (it says
+ * "filter" itself). */
+static int fail_plain(struct parser *p, size_t off, const char *fmt, ...)
 {
 	char msg[ERR_MSG_MAX];
 	va_list ap;
@@ -217,6 +220,18 @@ static int fail(struct parser *p, size_t off, const char *fmt, ...)
 	va_end(ap);
 	p->err_column = column_at(p, off);
 	return err_set(p->e, TODO_EINVAL, "filter", "%s", msg);
+}
+
+/* Record an error about one part of the filter at byte @off:
+ * "invalid filter: " + @fmt. */
+static int fail(struct parser *p, size_t off, const char *fmt, ...)
+{
+	char msg[ERR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return fail_plain(p, off, "invalid filter: %s", msg);
 }
 
 static int fail_syntax(struct parser *p, size_t off, const char *fmt, ...)
@@ -230,7 +245,7 @@ static int fail_syntax(struct parser *p, size_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return fail(p, off, "could not parse filter at column %zu: %s", column_at(p, off), msg);
+	return fail_plain(p, off, "could not parse filter at column %zu: %s", column_at(p, off), msg);
 }
 
 /* "expected @what after <prev>, got <tok>" at the lookahead. */
@@ -740,7 +755,7 @@ static struct filter_node *parse_comparison(struct parser *p)
 		return NULL;
 	}
 	if (++p->ncmp > FILTER_COMPARISONS_MAX) {
-		fail(p, ft.start, "filter has too many comparisons at column %zu: at most %d allowed",
+		fail_plain(p, ft.start, "filter has too many comparisons at column %zu: at most %d allowed",
 		     column_at(p, ft.start), FILTER_COMPARISONS_MAX);
 		return NULL;
 	}
@@ -788,7 +803,7 @@ static struct filter_node *parse_unary(struct parser *p)
 	if (t.kind != T_NOT && t.kind != T_LPAREN)
 		return parse_comparison(p);
 	if (++p->depth > FILTER_DEPTH_MAX) {
-		fail(p, t.start, "filter is nested too deeply at column %zu: at most %d levels of "
+		fail_plain(p, t.start, "filter is nested too deeply at column %zu: at most %d levels of "
 		     "\"(\" and \"!\" allowed", column_at(p, t.start), FILTER_DEPTH_MAX);
 		return NULL;
 	}

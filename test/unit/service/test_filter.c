@@ -160,7 +160,7 @@ static void test_tree(void **state)
 	/* The first word is not a field: columns count characters, not bytes. */
 	size_t col;
 	assert_int_equal(filter_parse(text, strlen(text), NOW, &f, &col, &e), TODO_EINVAL);
-	assert_string_equal(e.msg, "unknown field \"\xC3\xA9t\xC3\xA9\" at column 1");
+	assert_string_equal(e.msg, "invalid filter: unknown field \"\xC3\xA9t\xC3\xA9\" at column 1");
 
 	text = "title ~ \xC3\xA9 || !(priority >= Medium) && id in (3, 4)";
 	assert_int_equal(filter_parse(text, strlen(text), NOW, &f, &col, &e), 0);
@@ -218,9 +218,9 @@ static const struct error_case error_cases[] = {
 	/* The examples of the issue. */
 	{ "status = pending && due >= ", 28,
 	  "could not parse filter at column 28: expected a value after \">=\", got end of input" },
-	{ "prio = High", 1, "unknown field \"prio\" at column 1" },
+	{ "prio = High", 1, "invalid filter: unknown field \"prio\" at column 1" },
 	{ "status = pending && priority = Urgent", 32,
-	  "priority \"Urgent\" at column 32 is not one of High, Medium, Low" },
+	  "invalid filter: priority \"Urgent\" at column 32 is not one of High, Medium, Low" },
 	/* Empty. */
 	{ "", 1, "could not parse filter at column 1: expected a field name, got end of input" },
 	{ "  \t ", 5, "could not parse filter at column 5: expected a field name, got end of input" },
@@ -232,8 +232,8 @@ static const struct error_case error_cases[] = {
 	{ "id = 1 && || id = 2", 11, "could not parse filter at column 11: expected a field name, got \"||\"" },
 	{ "()", 2, "could not parse filter at column 2: expected a field name, got \")\"" },
 	{ "!", 2, "could not parse filter at column 2: expected a field name, got end of input" },
-	{ "tag = x", 1, "unknown field \"tag\" at column 1" },
-	{ "id = 1 || Titles ~ x", 11, "unknown field \"Titles\" at column 11" },
+	{ "tag = x", 1, "invalid filter: unknown field \"tag\" at column 1" },
+	{ "id = 1 || Titles ~ x", 11, "invalid filter: unknown field \"Titles\" at column 11" },
 	/* Operators. */
 	{ "status", 7, "could not parse filter at column 7: expected an operator after \"status\", got end of input" },
 	{ "status pending", 8,
@@ -247,80 +247,80 @@ static const struct error_case error_cases[] = {
 	  "could not parse filter at column 8: expected \"null\" or \"not null\" after \"is\", got \"nil\"" },
 	{ "due is not", 11, "could not parse filter at column 11: expected \"null\" after \"not\", got end of input" },
 	{ "status ~ pending", 8,
-	  "operator \"~\" at column 8 does not apply to status: use =, !=, in or not in" },
-	{ "priority ~ High", 10, "operator \"~\" at column 10 does not apply to priority: use =, !=, <, "
+	  "invalid filter: operator \"~\" at column 8 does not apply to status: use =, !=, in or not in" },
+	{ "priority ~ High", 10, "invalid filter: operator \"~\" at column 10 does not apply to priority: use =, !=, <, "
 	  "<=, >, >=, in or not in" },
-	{ "priority is null", 10, "operator \"is null\" at column 10 does not apply to priority: use =, "
+	{ "priority is null", 10, "invalid filter: operator \"is null\" at column 10 does not apply to priority: use =, "
 	  "!=, <, <=, >, >=, in or not in" },
-	{ "due in (now)", 5, "operator \"in\" at column 5 does not apply to due: use =, !=, <, <=, >, "
+	{ "due in (now)", 5, "invalid filter: operator \"in\" at column 5 does not apply to due: use =, !=, <, <=, >, "
 	  ">=, is null or is not null" },
 	{ "created is null", 9,
-	  "operator \"is null\" at column 9 does not apply to created: use =, !=, <, <=, > or >=" },
-	{ "updated ~ x", 9, "operator \"~\" at column 9 does not apply to updated: use =, !=, <, <=, > or >=" },
-	{ "title < x", 7, "operator \"<\" at column 7 does not apply to title: use =, != or ~" },
+	  "invalid filter: operator \"is null\" at column 9 does not apply to created: use =, !=, <, <=, > or >=" },
+	{ "updated ~ x", 9, "invalid filter: operator \"~\" at column 9 does not apply to updated: use =, !=, <, <=, > or >=" },
+	{ "title < x", 7, "invalid filter: operator \"<\" at column 7 does not apply to title: use =, != or ~" },
 	{ "title is not null", 7,
-	  "operator \"is not null\" at column 7 does not apply to title: use =, != or ~" },
-	{ "description in (x)", 13, "operator \"in\" at column 13 does not apply to description: use =, "
+	  "invalid filter: operator \"is not null\" at column 7 does not apply to title: use =, != or ~" },
+	{ "description in (x)", 13, "invalid filter: operator \"in\" at column 13 does not apply to description: use =, "
 	  "!=, ~, is null or is not null" },
-	{ "tags ~ x", 6, "operator \"~\" at column 6 does not apply to tags: use =, !=, in or not in" },
+	{ "tags ~ x", 6, "invalid filter: operator \"~\" at column 6 does not apply to tags: use =, !=, in or not in" },
 	{ "tags is null", 6,
-	  "operator \"is null\" at column 6 does not apply to tags: use =, !=, in or not in" },
+	  "invalid filter: operator \"is null\" at column 6 does not apply to tags: use =, !=, in or not in" },
 	{ "completed in (true)", 11,
-	  "operator \"in\" at column 11 does not apply to completed: use = or !=" },
-	{ "completed < true", 11, "operator \"<\" at column 11 does not apply to completed: use = or !=" },
-	{ "id is null", 4, "operator \"is null\" at column 4 does not apply to id: use =, !=, <, <=, >, "
+	  "invalid filter: operator \"in\" at column 11 does not apply to completed: use = or !=" },
+	{ "completed < true", 11, "invalid filter: operator \"<\" at column 11 does not apply to completed: use = or !=" },
+	{ "id is null", 4, "invalid filter: operator \"is null\" at column 4 does not apply to id: use =, !=, <, <=, >, "
 	  ">=, in or not in" },
 	/* Values. */
 	{ "id =", 5, "could not parse filter at column 5: expected a value after \"=\", got end of input" },
 	{ "id = )", 6, "could not parse filter at column 6: expected a value after \"=\", got \")\"" },
 	{ "title ~ (x)", 9, "could not parse filter at column 9: expected a value after \"~\", got \"(\"" },
-	{ "status = done", 10, "status \"done\" at column 10 is not one of pending, completed" },
-	{ "status = \"\"", 10, "status \"\" at column 10 is not one of pending, completed" },
+	{ "status = done", 10, "invalid filter: status \"done\" at column 10 is not one of pending, completed" },
+	{ "status = \"\"", 10, "invalid filter: status \"\" at column 10 is not one of pending, completed" },
 	{ "priority >= \"very high\"", 13,
-	  "priority \"very high\" at column 13 is not one of High, Medium, Low" },
-	{ "completed = yes", 13, "completed \"yes\" at column 13 is not one of true, false" },
-	{ "id = 0", 6, "id \"0\" at column 6 is not a positive integer" },
-	{ "id = -1", 6, "id \"-1\" at column 6 is not a positive integer" },
-	{ "id = +1", 6, "id \"+1\" at column 6 is not a positive integer" },
-	{ "id = 1.0", 6, "id \"1.0\" at column 6 is not a positive integer" },
-	{ "id = 9223372036854775808", 6, "id \"9223372036854775808\" at column 6 is not a positive integer" },
-	{ "id = 99999999999999999999", 6, "id \"99999999999999999999\" at column 6 is not a positive integer" },
-	{ "id in (1, x)", 11, "id \"x\" at column 11 is not a positive integer" },
+	  "invalid filter: priority \"very high\" at column 13 is not one of High, Medium, Low" },
+	{ "completed = yes", 13, "invalid filter: completed \"yes\" at column 13 is not one of true, false" },
+	{ "id = 0", 6, "invalid filter: id \"0\" at column 6 is not a positive integer" },
+	{ "id = -1", 6, "invalid filter: id \"-1\" at column 6 is not a positive integer" },
+	{ "id = +1", 6, "invalid filter: id \"+1\" at column 6 is not a positive integer" },
+	{ "id = 1.0", 6, "invalid filter: id \"1.0\" at column 6 is not a positive integer" },
+	{ "id = 9223372036854775808", 6, "invalid filter: id \"9223372036854775808\" at column 6 is not a positive integer" },
+	{ "id = 99999999999999999999", 6, "invalid filter: id \"99999999999999999999\" at column 6 is not a positive integer" },
+	{ "id in (1, x)", 11, "invalid filter: id \"x\" at column 11 is not a positive integer" },
 	/* Timestamps. */
-	{ "due < tomorrow", 7, "due \"tomorrow\" at column 7 is not a valid timestamp: use RFC 3339 "
+	{ "due < tomorrow", 7, "invalid filter: due \"tomorrow\" at column 7 is not a valid timestamp: use RFC 3339 "
 	  "(2026-03-01T09:00:00Z), a date (2026-03-01), now, or now+N / now-N with unit m, h, d or w (now+7d)" },
-	{ "due < 2026-13-01", 7, "due \"2026-13-01\" at column 7 is not a valid timestamp: month out of range" },
-	{ "due < 2026-00-01", 7, "due \"2026-00-01\" at column 7 is not a valid timestamp: month out of range" },
-	{ "due < 2025-02-29", 7, "due \"2025-02-29\" at column 7 is not a valid timestamp: day out of range" },
-	{ "due < 2026-04-31", 7, "due \"2026-04-31\" at column 7 is not a valid timestamp: day out of range" },
-	{ "due < 0000-01-01", 7, "due \"0000-01-01\" at column 7 is not a valid timestamp: year out of range" },
+	{ "due < 2026-13-01", 7, "invalid filter: due \"2026-13-01\" at column 7 is not a valid timestamp: month out of range" },
+	{ "due < 2026-00-01", 7, "invalid filter: due \"2026-00-01\" at column 7 is not a valid timestamp: month out of range" },
+	{ "due < 2025-02-29", 7, "invalid filter: due \"2025-02-29\" at column 7 is not a valid timestamp: day out of range" },
+	{ "due < 2026-04-31", 7, "invalid filter: due \"2026-04-31\" at column 7 is not a valid timestamp: day out of range" },
+	{ "due < 0000-01-01", 7, "invalid filter: due \"0000-01-01\" at column 7 is not a valid timestamp: year out of range" },
 	{ "due < 2026-03-01T24:00:00Z", 7,
-	  "due \"2026-03-01T24:00:00Z\" at column 7 is not a valid timestamp: hour out of range" },
+	  "invalid filter: due \"2026-03-01T24:00:00Z\" at column 7 is not a valid timestamp: hour out of range" },
 	{ "due < 2026-03-01T23:60:00Z", 7,
-	  "due \"2026-03-01T23:60:00Z\" at column 7 is not a valid timestamp: minute out of range" },
+	  "invalid filter: due \"2026-03-01T23:60:00Z\" at column 7 is not a valid timestamp: minute out of range" },
 	{ "due < 2026-03-01T23:59:60Z", 7,
-	  "due \"2026-03-01T23:59:60Z\" at column 7 is not a valid timestamp: second out of range" },
+	  "invalid filter: due \"2026-03-01T23:59:60Z\" at column 7 is not a valid timestamp: second out of range" },
 	{ "due < 2026-03-01T09:00:00+24:00", 7,
-	  "due \"2026-03-01T09:00:00+24:00\" at column 7 is not a valid timestamp: offset out of range" },
+	  "invalid filter: due \"2026-03-01T09:00:00+24:00\" at column 7 is not a valid timestamp: offset out of range" },
 	{ "due < 0001-01-01T00:00:00+00:01", 7,
-	  "due \"0001-01-01T00:00:00+00:01\" at column 7 is not a valid timestamp: out of range" },
+	  "invalid filter: due \"0001-01-01T00:00:00+00:01\" at column 7 is not a valid timestamp: out of range" },
 	{ "created > now+999999999w", 11,
-	  "created \"now+999999999w\" at column 11 is not a valid timestamp: out of range" },
+	  "invalid filter: created \"now+999999999w\" at column 11 is not a valid timestamp: out of range" },
 	{ "due < now+1234567890d", 7,
-	  "due \"now+1234567890d\" at column 7 is not a valid timestamp: amount too large" },
-	{ "due < now+7y", 7, "due \"now+7y\" at column 7 is not a valid timestamp: unknown unit \"y\": use m, h, d or w" },
+	  "invalid filter: due \"now+1234567890d\" at column 7 is not a valid timestamp: amount too large" },
+	{ "due < now+7y", 7, "invalid filter: due \"now+7y\" at column 7 is not a valid timestamp: unknown unit \"y\": use m, h, d or w" },
 	{ "due < now+7days", 7,
-	  "due \"now+7days\" at column 7 is not a valid timestamp: unknown unit \"days\": use m, h, d or w" },
-	{ "due < now+7", 7, "due \"now+7\" at column 7 is not a valid timestamp: missing unit: use m, h, d or w" },
-	{ "updated < now+d", 11, "updated \"now+d\" at column 11 is not a valid timestamp: use RFC 3339 "
+	  "invalid filter: due \"now+7days\" at column 7 is not a valid timestamp: unknown unit \"days\": use m, h, d or w" },
+	{ "due < now+7", 7, "invalid filter: due \"now+7\" at column 7 is not a valid timestamp: missing unit: use m, h, d or w" },
+	{ "updated < now+d", 11, "invalid filter: updated \"now+d\" at column 11 is not a valid timestamp: use RFC 3339 "
 	  "(2026-03-01T09:00:00Z), a date (2026-03-01), now, or now+N / now-N with unit m, h, d or w (now+7d)" },
-	{ "due < 2026-03-01T09:00Z", 7, "due \"2026-03-01T09:00Z\" at column 7 is not a valid timestamp: use RFC 3339 "
+	{ "due < 2026-03-01T09:00Z", 7, "invalid filter: due \"2026-03-01T09:00Z\" at column 7 is not a valid timestamp: use RFC 3339 "
 	  "(2026-03-01T09:00:00Z), a date (2026-03-01), now, or now+N / now-N with unit m, h, d or w (now+7d)" },
-	{ "due < 2026-03-01T09:00:00", 7, "due \"2026-03-01T09:00:00\" at column 7 is not a valid timestamp: use RFC 3339 "
+	{ "due < 2026-03-01T09:00:00", 7, "invalid filter: due \"2026-03-01T09:00:00\" at column 7 is not a valid timestamp: use RFC 3339 "
 	  "(2026-03-01T09:00:00Z), a date (2026-03-01), now, or now+N / now-N with unit m, h, d or w (now+7d)" },
-	{ "due < 2026-03-01T09:00:00.Z", 7, "due \"2026-03-01T09:00:00.Z\" at column 7 is not a valid timestamp: use RFC 3339 "
+	{ "due < 2026-03-01T09:00:00.Z", 7, "invalid filter: due \"2026-03-01T09:00:00.Z\" at column 7 is not a valid timestamp: use RFC 3339 "
 	  "(2026-03-01T09:00:00Z), a date (2026-03-01), now, or now+N / now-N with unit m, h, d or w (now+7d)" },
-	{ "due < 2026-3-1", 7, "due \"2026-3-1\" at column 7 is not a valid timestamp: use RFC 3339 "
+	{ "due < 2026-3-1", 7, "invalid filter: due \"2026-3-1\" at column 7 is not a valid timestamp: use RFC 3339 "
 	  "(2026-03-01T09:00:00Z), a date (2026-03-01), now, or now+N / now-N with unit m, h, d or w (now+7d)" },
 	/* Lists. */
 	{ "tags in home", 9, "could not parse filter at column 9: expected \"(\" after \"in\", got \"home\"" },
@@ -369,10 +369,10 @@ static const struct error_case error_cases[] = {
 	/* Long offending text is cut in the message. */
 	{ "title = x ||| y", 13, "could not parse filter at column 13: unexpected character \"|\" (did you mean \"||\"?)" },
 	{ "nosuchfield_abcdefghijklmnopqrstuvwxyz0123456789 = 1", 1,
-	  "unknown field \"nosuchfield_abcdefghijklmnopqrstuvwxyz01...\" at column 1" },
+	  "invalid filter: unknown field \"nosuchfield_abcdefghijklmnopqrstuvwxyz01...\" at column 1" },
 	{ "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
 	  "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9 = 1", 1,
-	  "unknown field \"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	  "invalid filter: unknown field \"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
 	  "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9...\" at column 1" },
 };
 
@@ -413,9 +413,9 @@ static void test_errors(void **state)
 	/* `now` must itself be a representable time. */
 	struct err e;
 	assert_int_equal(filter_parse("due < now", 9, INT64_MAX, &f, &col, &e), TODO_EINVAL);
-	assert_string_equal(e.msg, "due \"now\" at column 7 is not a valid timestamp: out of range");
+	assert_string_equal(e.msg, "invalid filter: due \"now\" at column 7 is not a valid timestamp: out of range");
 	assert_int_equal(filter_parse("due < now-1d", 12, INT64_MIN, &f, &col, &e), TODO_EINVAL);
-	assert_string_equal(e.msg, "due \"now-1d\" at column 7 is not a valid timestamp: out of range");
+	assert_string_equal(e.msg, "invalid filter: due \"now-1d\" at column 7 is not a valid timestamp: out of range");
 }
 
 /* @n copies of @unit joined by @sep, wrapped in @prefix and @suffix; malloc'd. */

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "base/alloc.h"
+#include "base/civil.h"
 #include "base/strbuf.h"
 #include "base/utf8.h"
 
@@ -21,38 +22,8 @@
 /* Offending text quoted in a message is cut to this many bytes. */
 #define QUOTE_MAX 40
 
-/* --- calendar -------------------------------------------------------- */
+/* --- time text ------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-static unsigned days_in_month(int64_t y, unsigned m)
-{
-	static const unsigned mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 && leap ? 29 : mdays[m - 1];
-}
 
 void filter_format_time(int64_t usec, char *buf)
 {
@@ -67,9 +38,9 @@ void filter_format_time(int64_t usec, char *buf)
 		days--;
 	}
 	int64_t y;
-	unsigned m, d;
-	civil_from_days(days, &y, &m, &d);
-	int n = snprintf(buf, FILTER_TIME_TEXT_MAX, "%04lld-%02u-%02uT%02d:%02d:%02d",
+	int m, d;
+	civil_date_from_days(days, &y, &m, &d);
+	int n = snprintf(buf, FILTER_TIME_TEXT_MAX, "%04lld-%02d-%02dT%02d:%02d:%02d",
 			 (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 	if (n < 0 || n >= FILTER_TIME_TEXT_MAX - 9)
 		return;
@@ -488,9 +459,9 @@ static const char *parse_absolute(const char *v, size_t n, int64_t *usec, bool *
 		return "year out of range";
 	if (mo < 1 || mo > 12)
 		return "month out of range";
-	if (d < 1 || d > days_in_month(y, mo))
+	if (d < 1 || d > (unsigned)civil_days_in_month(y, (int)mo))
 		return "day out of range";
-	int64_t sec = days_from_civil(y, mo, d) * 86400, frac = 0;
+	int64_t sec = civil_days_from_date(y, (int)mo, (int)d) * 86400, frac = 0;
 	*is_date = n == 10;
 	if (n > 10) {
 		unsigned h = digits_at(v + 11, 2), mi = digits_at(v + 14, 2), s = digits_at(v + 17, 2);

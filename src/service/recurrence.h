@@ -1,8 +1,8 @@
 /*
  * recurrence.h - the recurrence engine of recurring tasks: validate a
  * recurrence as a client sends it, then compute the next due time of a
- * series. Pure logic apart from reading the system time zone database; no
- * database, no network.
+ * series. Pure logic: the time zone database is read by base/tzfile.h and
+ * parsed by service/zone.h; no database, no network.
  *
  * Invariants
  *
@@ -25,8 +25,8 @@
  *     which would skip such months. RRULEs with an explicit BYMONTHDAY,
  *     BYDAY or BYMONTH follow RFC 5545: BYMONTHDAY=31 skips months without
  *     a 31st (use BYMONTHDAY=-1 for "last day").
- *   - Time zones come from the system TZif database under
- *     RECURRENCE_ZONEINFO_DIR (Debian package tzdata), read by this module.
+ *   - Time zones come from the system TZif database under TZFILE_DIR
+ *     (Debian package tzdata, see base/tzfile.h), parsed by service/zone.c.
  *     Debian builds libical 3.0.16 without zone data of its own and it
  *     converts those same files wrongly for some zones (Australia/Lord_Howe
  *     after 2037, America/St_Johns, America/Santiago, ...), so libical
@@ -47,10 +47,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/civil.h"
 #include "base/err.h"
+#include "service/zone.h"
 
-#define RECURRENCE_ZONEINFO_DIR "/usr/share/zoneinfo"
-#define RECURRENCE_TZ_MAX 64          /* bytes of a zone name, with the NUL */
+#define RECURRENCE_TZ_MAX ZONE_NAME_MAX  /* bytes of a zone name, with the NUL */
 #define RECURRENCE_INTERVAL_MAX 1000  /* recurrence_interval and INTERVAL */
 #define RECURRENCE_COUNT_MAX 10000    /* COUNT */
 #define RECURRENCE_RRULE_MAX 512      /* bytes of an rrule string */
@@ -155,12 +156,6 @@ struct recurrence {
 	unsigned bymonth;               /* bit m-1 for month m; 0 = none */
 };
 
-/* A wall-clock date and time (no zone). */
-struct recurrence_civil {
-	int year, month, day;           /* month 1..12, day 1..31 */
-	int hour, minute, second;
-};
-
 /* --- Validation --- */
 
 /*
@@ -223,7 +218,7 @@ int recurrence_zone_offset(const char *tz, int64_t utc, int32_t *offset, struct 
  * "timezone" for the zone, none for a wall time outside years 1..9999 or
  * fields out of range), or TODO_EINTERNAL.
  */
-int recurrence_zone_resolve(const char *tz, const struct recurrence_civil *local, int64_t *utc,
+int recurrence_zone_resolve(const char *tz, const struct civil_time *local, int64_t *utc,
 			    struct err *e);
 
 /*

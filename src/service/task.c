@@ -2,13 +2,14 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "base/civil.h"
+#include "base/tzfile.h"
 #include "base/utf8.h"
 #include "service/tag.h"
-#include <strings.h>
 
 void task_release(struct task *t)
 {
@@ -98,14 +99,6 @@ static int num(const char *s, size_t n)
 	return v;
 }
 
-static int days_in_month(int y, int m)
-{
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return d[m - 1];
-}
-
 /* "YYYY-MM-DD" with a real calendar date (years 1970..9999). */
 static bool date_ok(const char *s)
 {
@@ -113,7 +106,7 @@ static bool date_ok(const char *s)
 	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
 		return false;
 	int y = num(s, 4), m = num(s + 5, 2), d = num(s + 8, 2);
-	return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+	return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= civil_days_in_month(y, m);
 }
 
 /* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM); 't'/'z' and a
@@ -160,10 +153,7 @@ static bool zone_ok(const char *z)
 	}
 	if (strcmp(z, "UTC") == 0)
 		return true;
-	char path[128];
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", z);
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return tzfile_exists(z);
 }
 
 int task_weekday_parse(const char *s, unsigned *bit, struct err *e)

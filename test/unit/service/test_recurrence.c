@@ -834,7 +834,7 @@ static void expect_offset(const char *tz, int64_t utc, int32_t want)
 
 static void expect_resolve(const char *tz, int y, int mo, int d, int h, int mi, int64_t want)
 {
-	struct recurrence_civil c = { y, mo, d, h, mi, 0 };
+	struct civil_time c = { y, mo, d, h, mi, 0 };
 	struct err e;
 	int64_t got = -1;
 	char a[32], b[32];
@@ -870,7 +870,7 @@ static void test_zone_offsets(void **state)
 	expect_resolve("Australia/Lord_Howe", 2038, 10, 3, 2, 15, 2169647100); /* gap, 02:45 +11 */
 	expect_resolve("UTC", 2026, 1, 1, 0, 0, 1767225600);
 
-	struct recurrence_civil bad = { 2026, 2, 29, 0, 0, 0 };
+	struct civil_time bad = { 2026, 2, 29, 0, 0, 0 };
 	struct err e;
 	int64_t t;
 	assert_int_equal(recurrence_zone_resolve("UTC", &bad, &t, &e), TODO_EINVAL);

@@ -9,6 +9,7 @@
 #include "base/alloc.h"
 #include "base/civil.h"
 #include "base/strbuf.h"
+#include "base/timeutil.h"
 #include "base/utf8.h"
 
 #define USEC_PER_SEC INT64_C(1000000)
@@ -380,14 +381,6 @@ static bool all_digits(const char *s, size_t n)
 	return n > 0;
 }
 
-static unsigned digits_at(const char *s, size_t n)
-{
-	unsigned v = 0;
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (unsigned)(s[i] - '0');
-	return v;
-}
-
 #define TIME_FORMS "use RFC 3339 (2026-03-01T09:00:00Z), a date (2026-03-01), now, " \
 	"or now+N / now-N with unit m, h, d or w (now+7d)"
 
@@ -440,74 +433,14 @@ static const char *parse_relative(const char *v, size_t n, int64_t now, int64_t 
 	return NULL;
 }
 
-/* RFC 3339 or YYYY-MM-DD: NULL, or why not. */
+/* RFC 3339 or YYYY-MM-DD (base/timeutil.h): NULL, or why not. */
 static const char *parse_absolute(const char *v, size_t n, int64_t *usec, bool *is_date)
 {
-	if (n < 10 || !all_digits(v, 4) || v[4] != '-' || !all_digits(v + 5, 2) || v[7] != '-' ||
-	    !all_digits(v + 8, 2))
-		return TIME_FORMS;
-	int64_t y = digits_at(v, 4);
-	unsigned mo = digits_at(v + 5, 2), d = digits_at(v + 8, 2);
-	if (n > 10) {
-		/* T HH:MM:SS [.frac] (Z | +HH:MM | -HH:MM) */
-		if ((v[10] != 'T' && v[10] != 't' && v[10] != ' ') || n < 20 ||
-		    !all_digits(v + 11, 2) || v[13] != ':' || !all_digits(v + 14, 2) ||
-		    v[16] != ':' || !all_digits(v + 17, 2))
-			return TIME_FORMS;
-	}
-	if (y < 1)
-		return "year out of range";
-	if (mo < 1 || mo > 12)
-		return "month out of range";
-	if (d < 1 || d > (unsigned)civil_days_in_month(y, (int)mo))
-		return "day out of range";
-	int64_t sec = civil_days_from_date(y, (int)mo, (int)d) * 86400, frac = 0;
-	*is_date = n == 10;
-	if (n > 10) {
-		unsigned h = digits_at(v + 11, 2), mi = digits_at(v + 14, 2), s = digits_at(v + 17, 2);
-		if (h > 23)
-			return "hour out of range";
-		if (mi > 59)
-			return "minute out of range";
-		if (s > 59)
-			return "second out of range";
-		sec += h * 3600 + mi * 60 + s;
-		size_t i = 19;
-		if (i < n && v[i] == '.') {
-			size_t k = ++i;
-			while (i < n && v[i] >= '0' && v[i] <= '9') {
-				/* Digits past microseconds are cut, not rounded. */
-				if (i - k < 6)
-					frac = frac * 10 + (v[i] - '0');
-				i++;
-			}
-			if (i == k)
-				return TIME_FORMS;
-			for (size_t j = i - k; j < 6; j++)
-				frac *= 10;
-		}
-		if (i < n && (v[i] == 'Z' || v[i] == 'z')) {
-			i++;
-		} else if (i < n && (v[i] == '+' || v[i] == '-')) {
-			if (n - i != 6 || !all_digits(v + i + 1, 2) || v[i + 3] != ':' ||
-			    !all_digits(v + i + 4, 2))
-				return TIME_FORMS;
-			unsigned oh = digits_at(v + i + 1, 2), om = digits_at(v + i + 4, 2);
-			if (oh > 23 || om > 59)
-				return "offset out of range";
-			int64_t off = oh * 3600 + om * 60;
-			sec += v[i] == '+' ? -off : off;
-			i += 6;
-		} else {
-			return TIME_FORMS;
-		}
-		if (i != n)
-			return TIME_FORMS;
-	}
-	if (sec < TIME_MIN_SEC || sec >= TIME_END_SEC)
-		return "out of range";
-	*usec = sec * USEC_PER_SEC + frac;
-	return NULL;
+	enum time_parse_result r = time_parse(v, n, usec, is_date);
+	if (r == TIME_OK)
+		return NULL;
+	const char *why = time_parse_reason(r);
+	return why ? why : TIME_FORMS;
 }
 
 /* Check the value token @t against @field and fill @out. */

@@ -13,6 +13,7 @@
 
 #include "base/alloc.h"
 #include "base/civil.h"
+#include "base/timeutil.h"
 #include "service/recurrence.h"
 #include "service/recurrence_internal.h"
 #include "service/zone.h"
@@ -80,19 +81,18 @@ static int end_date_parse(const char *s, const struct zone *z, int64_t *until, s
 {
 	char q[QUOTE_MAX + 8];
 	size_t len = strlen(s);
-	int y = -1, m = -1, d = -1;
-	if (len == 10 && s[4] == '-' && s[7] == '-') {
-		y = digits(s, 4);
-		m = digits(s + 5, 2);
-		d = digits(s + 8, 2);
-	}
-	if (y < 0 || m < 0 || d < 0)
+	int64_t usec, y;
+	bool is_date = false;
+	enum time_parse_result r = time_parse(s, len, &usec, &is_date);
+	if (r == TIME_BAD_FORM || (r == TIME_OK && !is_date))
 		return err_set(e, TODO_EINVAL, "recurrence_end_date",
 			       "recurrence_end_date \"%s\" is not a date in the form YYYY-MM-DD",
 			       recurrence__quote(s, len, q, sizeof(q)));
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > civil_days_in_month(y, m))
+	if (r != TIME_OK || strncmp(s, "1970", 4) < 0)
 		return err_set(e, TODO_EINVAL, "recurrence_end_date",
 			       "recurrence_end_date \"%s\" is not a valid date", s);
+	int m, d;
+	civil_date_from_days(civil_floor_div(usec, CIVIL_SECS_PER_DAY * 1000000), &y, &m, &d);
 	*until = end_of_local_day(z, y, m, d);
 	return 0;
 }

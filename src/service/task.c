@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base/civil.h"
+#include "base/timeutil.h"
 #include "base/tzfile.h"
 #include "base/utf8.h"
 #include "service/tag.h"
@@ -83,59 +83,27 @@ static bool is_space(char c)
 
 /* ---- the advanced fields ---- */
 
-static bool all_digits(const char *s, size_t n)
+/* A timestamp text (base/timeutil.h) of the given form, dated 1970 or
+ * later. */
+static bool time_ok(const char *s, bool want_date)
 {
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
+	int64_t usec;
+	bool is_date;
+	return time_parse(s, strlen(s), &usec, &is_date) == TIME_OK && is_date == want_date &&
+	       strncmp(s, "1970", 4) >= 0;
 }
 
-static int num(const char *s, size_t n)
-{
-	int v = 0;
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
-/* "YYYY-MM-DD" with a real calendar date (years 1970..9999). */
+/* "YYYY-MM-DD" with a real calendar date. */
 static bool date_ok(const char *s)
 {
-	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
-	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
-		return false;
-	int y = num(s, 4), m = num(s + 5, 2), d = num(s + 8, 2);
-	return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= civil_days_in_month(y, m);
+	return time_ok(s, true);
 }
 
 /* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM); 't'/'z' and a
  * space for 'T' are accepted as RFC 3339 allows. */
 static bool rfc3339_ok(const char *s)
 {
-	size_t n = strlen(s);
-	if (n < 20 || !date_ok(s) || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
-		return false;
-	const char *t = s + 11;
-	if (!all_digits(t, 2) || t[2] != ':' || !all_digits(t + 3, 2) || t[5] != ':' ||
-	    !all_digits(t + 6, 2))
-		return false;
-	if (num(t, 2) > 23 || num(t + 3, 2) > 59 || num(t + 6, 2) > 60)
-		return false;
-	const char *p = t + 8;
-	if (*p == '.') {
-		p++;
-		size_t f = strspn(p, "0123456789");
-		if (f == 0 || f > 9)
-			return false;
-		p += f;
-	}
-	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
-		return true;
-	if ((*p == '+' || *p == '-') && strlen(p) == 6 && all_digits(p + 1, 2) && p[3] == ':' &&
-	    all_digits(p + 4, 2))
-		return num(p + 1, 2) <= 23 && num(p + 4, 2) <= 59;
-	return false;
+	return time_ok(s, false);
 }
 
 /* An IANA zone name known to this machine's tz database (the one

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "http/query.h"
 #include "json/activity_json.h"
 #include "service/task.h"
@@ -18,10 +19,8 @@
 /* A positive integer query value, or TODO_EINVAL naming @field. */
 static int positive(const char *s, const char *field, long long max, long long *out, struct err *e)
 {
-	char *end = NULL;
-	errno = 0;
-	long long v = (s && *s >= '0' && *s <= '9') ? strtoll(s, &end, 10) : -1;
-	if (v <= 0 || errno || !end || *end || v > max)
+	int64_t v;
+	if (!num_parse_positive(s, max, &v))
 		return err_set(e, TODO_EINVAL, field, "%s \"%.32s\" is not an integer in [1, %lld]",
 			       field, s ? s : "", max);
 	*out = v;

@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/query.h"
 #include "changes/reminder_changes.h"
+#include "http/query.h"
 #include "json/reminder_json.h"
-#include "service/tag.h"
 #include "service/task.h"
 #include "store/reminder_repo.h"
 
@@ -28,7 +27,7 @@ static int set_reminder(struct http_request *req, struct http_response *resp, bo
 	struct reminder r;
 	int rc = no_query_or_body(req, true, e);
 	if (rc == 0)
-		rc = tag_path_id_parse("task_id", http_param(req, "task_id"), &task_id, e);
+		rc = http_param_id(req, "task_id", &task_id, e);
 	if (rc == 0)
 		rc = reminder_json_parse_input(req->body, req->body_len, &in, e);
 	if (rc == 0)
@@ -59,7 +58,7 @@ int api_reminder_delete_for_task(struct http_request *req, struct http_response 
 	int n = 0;
 	int rc = no_query_or_body(req, false, e);
 	if (rc == 0)
-		rc = tag_path_id_parse("task_id", http_param(req, "task_id"), &task_id, e);
+		rc = http_param_id(req, "task_id", &task_id, e);
 	if (rc == 0)
 		rc = reminder_change_cancel_task(http_param(req, "user_id"), task_id, &n, e);
 	if (rc)
@@ -102,7 +101,7 @@ int api_reminder_cancel(struct http_request *req, struct http_response *resp)
 	struct reminder r;
 	int rc = no_query_or_body(req, false, e);
 	if (rc == 0)
-		rc = tag_path_id_parse("reminder_id", http_param(req, "reminder_id"), &id, e);
+		rc = http_param_id(req, "reminder_id", &id, e);
 	if (rc == 0)
 		rc = reminder_change_cancel(http_param(req, "user_id"), id, &r, e);
 	if (rc)

@@ -18,9 +18,9 @@ static int bodiless_target(struct http_request *req, int64_t *task_id, int64_t *
 	if (rc == 0)
 		rc = api_no_body(req, e);
 	if (rc == 0 && task_id)
-		rc = tag_path_id_parse("task_id", http_param(req, "task_id"), task_id, e);
+		rc = http_param_id(req, "task_id", task_id, e);
 	if (rc == 0)
-		rc = tag_path_id_parse("tag_id", http_param(req, "tag_id"), tag_id, e);
+		rc = http_param_id(req, "tag_id", tag_id, e);
 	return rc;
 }
 
@@ -71,7 +71,7 @@ int api_tags_update(struct http_request *req, struct http_response *resp)
 	struct tag t;
 	int rc = api_no_query(req, e);
 	if (rc == 0)
-		rc = tag_path_id_parse("tag_id", http_param(req, "tag_id"), &id, e);
+		rc = http_param_id(req, "tag_id", &id, e);
 	if (rc)
 		return rc;
 	rc = tag_json_parse_input(req->body, req->body_len, &in, e);

@@ -68,4 +68,9 @@ typedef int (*http_handler_fn)(struct http_request *req, struct http_response *r
 /* http_param - value of route parameter @name, or NULL. */
 const char *http_param(const struct http_request *req, const char *name);
 
+/* http_param_id - route parameter @name ("task_id", "tag_id", ...) as a
+ * positive int64 id (base/num.h). Returns 0 or TODO_EINVAL naming @name:
+ * "tag_id \"abc\" is not a positive integer". */
+int http_param_id(const struct http_request *req, const char *name, int64_t *id, struct err *e);
+
 #endif

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/num.h"
+#include "base/utf8.h"
+
 const char *http_verb_name(int verb)
 {
 	static const char *const names[] = { "NONE", "GET", "HEAD", "POST", "PUT",
@@ -19,6 +22,16 @@ const char *http_param(const struct http_request *req, const char *name)
 		if (strcmp(req->param_names[i], name) == 0)
 			return req->param_values[i];
 	return NULL;
+}
+
+int http_param_id(const struct http_request *req, const char *name, int64_t *id, struct err *e)
+{
+	const char *s = http_param(req, name);
+	char q[UTF8_QUOTE_BUF];
+	if (!num_parse_positive(s, INT64_MAX, id))
+		return err_set(e, TODO_EINVAL, name, "%s \"%s\" is not a positive integer", name,
+			       utf8_quote(q, s ? s : ""));
+	return 0;
 }
 
 /* Match @path against @pattern; on success store the captures in @req.

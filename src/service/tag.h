@@ -56,8 +56,4 @@ int tag_name_validate(char *name, struct err *e);
  * with field "color". */
 int tag_color_validate(const char *color, struct err *e);
 
-/* tag_path_id_parse - the path parameter @field ("tag_id", "task_id") as a
- * positive decimal int64. Returns 0 or TODO_EINVAL naming @field. */
-int tag_path_id_parse(const char *field, const char *s, int64_t *id, struct err *e);
-
 #endif

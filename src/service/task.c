@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/num.h"
 #include "base/timeutil.h"
 #include "base/tzfile.h"
 #include "base/utf8.h"
@@ -73,11 +74,6 @@ void task_defaults(struct task *t)
 bool task_is_recurring(const struct task *t)
 {
 	return strcmp(t->recurrence_pattern, "none") != 0;
-}
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 
@@ -371,32 +367,18 @@ int user_id_validate(const char *user_id, struct err *e)
 
 int task_id_parse(const char *s, int64_t *id, struct err *e)
 {
-	char *end = NULL;
-	if (!s || !*s || *s == '-' || *s == '+' || is_space(*s))
-		goto bad;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0)
-		goto bad;
-	*id = v;
+	if (!num_parse_positive(s, INT64_MAX, id))
+		return err_set(e, TODO_EINVAL, "id", "task id \"%.32s\" is not a positive integer",
+			       s ? s : "");
 	return 0;
-bad:
-	return err_set(e, TODO_EINVAL, "id", "task id \"%.32s\" is not a positive integer",
-		       s ? s : "");
 }
 
 int task_version_parse(const char *s, int64_t *out, struct err *e)
 {
 	*out = 0;
-	if (!s)
-		return 0;
-	char *end = NULL;
-	errno = 0;
-	long long v = (*s >= '0' && *s <= '9') ? strtoll(s, &end, 10) : -1;
-	if (v <= 0 || errno != 0 || !end || *end != '\0')
+	if (s && !num_parse_positive(s, INT64_MAX, out))
 		return err_set(e, TODO_EINVAL, "if_version",
 			       "if_version \"%.32s\" is not a positive integer", s);
-	*out = v;
 	return 0;
 }
 

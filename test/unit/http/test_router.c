@@ -244,10 +244,48 @@ static void test_verb_names(void **state)
 	assert_string_equal(http_verb_name(HTTP_PATCH + 1), "NONE");
 }
 
+/* Path ids: one parser (base/num.h), messages naming the parameter. */
+static void test_param_id(void **state)
+{
+	(void)state;
+	struct http_request req;
+	struct err e;
+	int64_t id = 0;
+	assert_int_equal(route(HTTP_GET, "api/alice/tasks/1", &req, &e), 0);
+	assert_int_equal(http_param_id(&req, "id", &id, &e), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(route(HTTP_GET, "api/alice/tasks/9223372036854775807", &req, &e), 0);
+	assert_int_equal(http_param_id(&req, "id", &id, &e), 0);
+	assert_true(id == INT64_MAX);
+
+	static const char *const bad[] = {
+		"0", "-1", "+1", " 1", "1 ", "1a", "abc", "0x10", "9223372036854775808",
+		"99999999999999999999",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char path[64], want[96];
+		snprintf(path, sizeof(path), "api/alice/tasks/%s", bad[i]);
+		assert_int_equal(route(HTTP_GET, path, &req, &e), 0);
+		id = -7;
+		assert_int_equal(http_param_id(&req, "id", &id, &e), TODO_EINVAL);
+		assert_true(id == -7);
+		assert_string_equal(e.field, "id");
+		snprintf(want, sizeof(want), "id \"%s\" is not a positive integer", bad[i]);
+		assert_string_equal(e.msg, want);
+	}
+	assert_int_equal(http_param_id(&req, "tag_id", &id, &e), TODO_EINVAL);
+	assert_string_equal(e.msg, "tag_id \"\" is not a positive integer");
+	/* The offending value is quoted with escapes. */
+	assert_int_equal(route(HTTP_GET, "api/alice/tasks/a\"b", &req, &e), 0);
+	assert_int_equal(http_param_id(&req, "id", &id, &e), TODO_EINVAL);
+	assert_string_equal(e.msg, "id \"a\\\"b\" is not a positive integer");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exact_match),
+		cmocka_unit_test(test_param_id),
 		cmocka_unit_test(test_params_captured),
 		cmocka_unit_test(test_verb_selects_route),
 		cmocka_unit_test(test_trailing_slash_ignored),

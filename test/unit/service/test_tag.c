@@ -262,35 +262,6 @@ static void test_input_trims_name(void **state)
 	tag_input_release(&in);
 }
 
-/* ---- path ids ---- */
-
-static void test_path_id_parse(void **state)
-{
-	(void)state;
-	struct err e;
-	int64_t id = 0;
-	assert_int_equal(tag_path_id_parse("tag_id", "1", &id, &e), 0);
-	assert_int_equal(id, 1);
-	assert_int_equal(tag_path_id_parse("task_id", "9223372036854775807", &id, &e), 0);
-	assert_true(id == INT64_MAX);
-
-	static const char *const bad[] = {
-		"", "0", "-1", "+1", " 1", "1 ", "1a", "abc", "0x10", "9223372036854775808",
-		"99999999999999999999",
-	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err_clear(&e);
-		expect_invalid(tag_path_id_parse("tag_id", bad[i], &id, &e), &e, "tag_id",
-			       "is not a positive integer");
-	}
-	err_clear(&e);
-	expect_invalid(tag_path_id_parse("task_id", "abc", &id, &e), &e, "task_id",
-		       "task_id \"abc\" is not a positive integer");
-	err_clear(&e);
-	expect_invalid(tag_path_id_parse("tag_id", NULL, &id, &e), &e, "tag_id",
-		       "tag_id \"\" is not a positive integer");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,7 +277,6 @@ int main(void)
 		cmocka_unit_test(test_input_create),
 		cmocka_unit_test(test_input_update),
 		cmocka_unit_test(test_input_trims_name),
-		cmocka_unit_test(test_path_id_parse),
 	};
 	return cmocka_run_group_tests_name("service/tag", tests, NULL, NULL);
 }

@@ -10,6 +10,13 @@
 
 #include "service/task.h"
 
+/* The position of an entry in the log's order: when its change happened
+ * (µs since the Unix epoch), then its row id. */
+struct activity_key {
+	int64_t occurred_us;
+	int64_t id;
+};
+
 struct activity_entry {
 	int64_t id;
 	char event_id[40];
@@ -22,6 +29,7 @@ struct activity_entry {
 	char *changes_json;            /* malloc'd JSON object */
 	char occurred_at[TIME_TEXT_MAX];
 	char recorded_at[TIME_TEXT_MAX];
+	struct activity_key key;       /* filled by activity_list */
 };
 
 #endif

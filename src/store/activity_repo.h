@@ -12,17 +12,17 @@
 #include "base/err.h"
 #include "service/activity.h"
 
-
 /* activity_insert - record @a (id and recorded_at are ignored). Sets
  * *@inserted false and changes nothing if its event id is already there;
  * otherwise stores the new row id in *@id. */
 int activity_insert(const struct activity_entry *a, bool *inserted, int64_t *id, struct err *e);
 
-/* activity_list - the user's entries, newest first, with id < @before_id
- * (0: from the newest), of @task_id only when non-zero, at most @limit.
- * Free with activity_entries_free. */
-int activity_list(const char *user_id, int64_t task_id, int64_t before_id, int limit,
-		  struct activity_entry **out, size_t *n, struct err *e);
+/* activity_list - the user's entries in the order their changes happened,
+ * newest first (not the order events arrived: Kafka orders per task only),
+ * strictly after @before in that order (NULL: from the newest), of @task_id
+ * only when non-zero, at most @limit. Free with activity_entries_free. */
+int activity_list(const char *user_id, int64_t task_id, const struct activity_key *before,
+		  int limit, struct activity_entry **out, size_t *n, struct err *e);
 void activity_entries_free(struct activity_entry *a, size_t n);
 
 /* dead_letter_insert - remember a message seen on a dead-letter topic. */

@@ -74,7 +74,7 @@ int api_activity_list(struct http_request *req, struct http_response *resp)
 		return rc;
 	struct activity_entry *a;
 	size_t n;
-	rc = activity_list(http_param(req, "user_id"), task_id, has_before ? &before : NULL,
+	rc = activity_repo_list(http_param(req, "user_id"), task_id, has_before ? &before : NULL,
 			   (int)limit, &a, &n, e);
 	if (rc)
 		return rc;

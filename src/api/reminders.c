@@ -85,7 +85,7 @@ int api_reminders_list(struct http_request *req, struct http_response *resp)
 	if (rc == 0 && req->body_len)
 		rc = err_set(e, TODO_EINVAL, "body", "this route takes no request body");
 	if (rc == 0)
-		rc = reminder_list(http_param(req, "user_id"), status, 200, &r, &n, e);
+		rc = reminder_repo_list(http_param(req, "user_id"), status, 200, &r, &n, e);
 	query_release(&q);
 	if (rc)
 		return rc;

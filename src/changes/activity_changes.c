@@ -17,7 +17,7 @@ int activity_change_record(const struct activity_entry *a, bool *inserted, struc
 	*inserted = false;
 	int rc = db_tx_begin(e);
 	if (rc == 0)
-		rc = activity_insert(a, inserted, &activity_id, e);
+		rc = activity_repo_insert(a, inserted, &activity_id, e);
 	if (rc == 0 && *inserted) {
 		char id[EVENT_ID_LEN + 1], now[TIME_TEXT_MAX], key[24];
 		event_new_id(id);
@@ -25,7 +25,7 @@ int activity_change_record(const struct activity_entry *a, bool *inserted, struc
 		snprintf(key, sizeof(key), "%" PRId64, a->task_id);
 		char *payload = event_json_activity_created(id, now, a->user_id, a->task_id, activity_id,
 							    a->event_id, a->action);
-		rc = outbox_insert(id, event_type_name(EVENT_ACTIVITY_LOG_CREATED), TOPIC_ACTIVITY_LOGS,
+		rc = outbox_repo_insert(id, event_type_name(EVENT_ACTIVITY_LOG_CREATED), TOPIC_ACTIVITY_LOGS,
 				   key, payload, e);
 		free(payload);
 	}

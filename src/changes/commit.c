@@ -31,9 +31,9 @@ int change_record_task(const struct task_event *ev, struct err *e)
 	char *full = event_json_task(ev);
 	char *delta = event_json_task_delta(ev);
 	const char *type = event_type_name(ev->type);
-	int rc = outbox_insert(ev->event_id, type, TOPIC_TASK_EVENTS, key, full, e);
+	int rc = outbox_repo_insert(ev->event_id, type, TOPIC_TASK_EVENTS, key, full, e);
 	if (rc == 0)
-		rc = outbox_insert(ev->event_id, type, TOPIC_TASK_UPDATES, key, delta, e);
+		rc = outbox_repo_insert(ev->event_id, type, TOPIC_TASK_UPDATES, key, delta, e);
 	free(full);
 	free(delta);
 	return rc;
@@ -47,7 +47,7 @@ int change_queue_jobs(const struct reminder_slot *s, size_t n, bool schedule, st
 		event_new_id(id);
 		char *data = schedule ? reminder_job_data(s[i].id, s[i].version) : NULL;
 		char *cmd = job_command_encode(schedule, name, s[i].reminder_time, data);
-		int rc = outbox_insert(id, schedule ? "schedule-job" : "delete-job", JOBS_TOPIC, name, cmd, e);
+		int rc = outbox_repo_insert(id, schedule ? "schedule-job" : "delete-job", JOBS_TOPIC, name, cmd, e);
 		free(cmd);
 		free(data);
 		if (rc)

@@ -30,7 +30,7 @@ static int cancel_pending(int64_t task_id, int *count, struct err *e)
 {
 	struct reminder_slot *s = NULL;
 	size_t n = 0;
-	int rc = reminder_cancel_task(task_id, &s, &n, e);
+	int rc = reminder_repo_cancel_task(task_id, &s, &n, e);
 	if (rc == 0)
 		rc = jobs_cancel(s, n, e);
 	free(s);
@@ -58,7 +58,7 @@ int reminder_change_create(const char *user_id, int64_t task_id, const struct re
 	if (rc == 0 && replace)
 		rc = cancel_pending(task_id, NULL, e);
 	if (rc == 0)
-		rc = reminder_insert(user_id, task_id, in->remind_at, in->offset_seconds, t.due_datetime,
+		rc = reminder_repo_insert(user_id, task_id, in->remind_at, in->offset_seconds, t.due_datetime,
 				     out, e);
 	int64_t at = 0;
 	if (rc == 0 && (time_utc_seconds(out->reminder_time, &at) != 0 || at <= (int64_t)time(NULL)))
@@ -97,7 +97,7 @@ int reminder_change_cancel(const char *user_id, int64_t reminder_id, struct remi
 	int rc = db_tx_begin(e);
 	if (rc)
 		return rc;
-	rc = reminder_cancel(user_id, reminder_id, out, e);
+	rc = reminder_repo_cancel(user_id, reminder_id, out, e);
 	if (rc == 0) {
 		struct reminder_slot s = { .id = out->id, .version = out->version };
 		rc = jobs_cancel(&s, 1, e);
@@ -109,7 +109,7 @@ int reminders_follow_task(const struct task *t, struct err *e)
 {
 	struct reminder_slot *moved = NULL, *cancelled = NULL;
 	size_t nm = 0, nc = 0;
-	int rc = reminder_follow_due(t->id, t->due_datetime[0] ? t->due_datetime : NULL, &moved, &nm,
+	int rc = reminder_repo_follow_due(t->id, t->due_datetime[0] ? t->due_datetime : NULL, &moved, &nm,
 				     &cancelled, &nc, e);
 	if (rc == 0)
 		rc = jobs_schedule(moved, nm, e);
@@ -129,7 +129,7 @@ int reminders_copy_to_next(int64_t done_id, int64_t next_id, const char *due, st
 {
 	struct reminder_slot *s = NULL;
 	size_t n = 0;
-	int rc = reminder_copy_relative(done_id, next_id, due, &s, &n, e);
+	int rc = reminder_repo_copy_relative(done_id, next_id, due, &s, &n, e);
 	if (rc == 0)
 		rc = jobs_schedule(s, n, e);
 	free(s);
@@ -143,7 +143,7 @@ int reminder_change_fire(int64_t id, int version, bool late, bool *fired, struct
 	int rc = db_tx_begin(e);
 	if (rc)
 		return rc;
-	rc = reminder_fire(id, version, late, &r, fired, e);
+	rc = reminder_repo_fire(id, version, late, &r, fired, e);
 	if (rc == 0 && *fired) {
 		struct task t = { 0 };
 		int trc = task_repo_get(r.user_id, r.task_id, &t, e);
@@ -156,7 +156,7 @@ int reminder_change_fire(int64_t id, int version, bool late, bool *fired, struct
 			snprintf(key, sizeof(key), "%" PRId64, r.task_id);
 			char *payload = reminder_json_triggered(eid, now, &r, t.title ? t.title : "",
 								t.due_datetime);
-			rc = outbox_insert(eid, "reminder-triggered", TOPIC_REMINDERS, key, payload, e);
+			rc = outbox_repo_insert(eid, "reminder-triggered", TOPIC_REMINDERS, key, payload, e);
 			free(payload);
 		}
 		task_release(&t);
@@ -178,7 +178,7 @@ int reminder_change_reschedule_pending(size_t *n, struct err *e)
 	*n = 0;
 	int rc = db_tx_begin(e);
 	if (rc == 0)
-		rc = reminder_pending_future(&s, n, e);
+		rc = reminder_repo_pending_future(&s, n, e);
 	if (rc == 0)
 		rc = jobs_schedule(s, *n, e);
 	free(s);

@@ -9,7 +9,7 @@
 #include "changes/activity_changes.h"
 #include "json/event_json.h"
 #include "service/event.h"
-#include "store/activity_repo.h"
+#include "store/dead_letter_repo.h"
 
 /* The activity action of a task event. */
 static const char *action_of(const struct parsed_task_event *ev)
@@ -93,7 +93,7 @@ enum consume_result consumer_dead_letter(const char *topic, const char *ce_id,
 			return res;
 		}
 	}
-	int rc = dead_letter_insert(topic, ce_id, data, len, &e);
+	int rc = dead_letter_repo_insert(topic, ce_id, data, len, &e);
 	if (rc) {
 		log_warn("dead letter not recorded, will retry", "topic=%s error=%s",
 			 log_quote(q, sizeof(q), topic), log_quote(q2, sizeof(q2), e.msg));

@@ -112,7 +112,7 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 	if (rc)
 		goto out_fail;
 	int64_t t0 = mono_ms();
-	rc = outbox_claim(R.batch, &rows, &n, &e);
+	rc = outbox_repo_claim(R.batch, &rows, &n, &e);
 	*claim_ms = mono_ms() - t0;
 	if (rc || n == 0)
 		goto out_rollback;
@@ -143,9 +143,9 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 		else
 			ok_ids[nok++] = rows[i].id;
 	}
-	rc = outbox_delete(ok_ids, nok, &e);
+	rc = outbox_repo_delete(ok_ids, nok, &e);
 	if (rc == 0)
-		rc = outbox_defer(bad_ids, nbad, pe.msg, &e);
+		rc = outbox_repo_defer(bad_ids, nbad, pe.msg, &e);
 	if (rc == 0)
 		rc = db_tx_commit(&e);
 	free(ok_ids);
@@ -155,7 +155,7 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 	free(failed);
 	if (rc)
 		goto out_rollback;
-	outbox_rows_free(rows, n);
+	outbox_repo_rows_free(rows, n);
 	pthread_mutex_lock(&R.lock);
 	R.stats.published += nok;
 	R.stats.failed += nbad;
@@ -169,7 +169,7 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 
 out_rollback:
 	db_tx_rollback();
-	outbox_rows_free(rows, n);
+	outbox_repo_rows_free(rows, n);
 out_fail:
 	if (rc) {
 		*had_failure = true;
@@ -244,7 +244,7 @@ static void *relay_main(void *arg)
 		if (mono_ms() >= next_lag) {
 			struct err le;
 			int64_t age;
-			if (outbox_oldest_age(&age, &le) == 0)
+			if (outbox_repo_oldest_age(&age, &le) == 0)
 				atomic_store_explicit(&R.lag_ms, age, memory_order_relaxed);
 			next_lag = mono_ms() + LAG_EVERY_MS;
 		}
@@ -257,7 +257,7 @@ static void *relay_main(void *arg)
 		 * seconds at 250 writes/s). Fresh statistics restore the plan. */
 		if (claim_ms >= SLOW_CLAIM_MS && mono_ms() >= next_analyze) {
 			struct err ae;
-			if (outbox_analyze(&ae) == 0)
+			if (outbox_repo_analyze(&ae) == 0)
 				log_info("outbox statistics refreshed after a slow claim",
 					 "claim_ms=%lld", (long long)claim_ms);
 			next_analyze = mono_ms() + ANALYZE_EVERY_MS;
@@ -265,7 +265,7 @@ static void *relay_main(void *arg)
 		if (failure && mono_ms() >= next_warn) {
 			struct err e;
 			int64_t backlog = -1, age = 0;
-			outbox_backlog(&backlog, &age, &e);
+			outbox_repo_backlog(&backlog, &age, &e);
 			char q[600];
 			log_warn("outbox relay cannot publish, will retry", "backlog=%lld oldest_ms=%lld error=%s",
 				 (long long)backlog, (long long)age, log_quote(q, sizeof(q), last_error));

@@ -90,7 +90,7 @@ static void fire_overdue(void)
 	struct err e = { 0 };
 	struct reminder_slot *s = NULL;
 	size_t n = 0;
-	if (reminder_overdue(C.grace_s, 100, &s, &n, &e) != 0)
+	if (reminder_repo_overdue(C.grace_s, 100, &s, &n, &e) != 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		bool fired;

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "json/json_internal.h"
+#include "json/codec_internal.h"
 
 char *activity_json_list(const struct activity_entry *a, size_t n, const char *next_cursor)
 {
@@ -22,17 +22,17 @@ char *activity_json_list(const struct activity_entry *a, size_t n, const char *n
 			"occurred_at", a[i].occurred_at,
 			"recorded_at", a[i].recorded_at));
 	}
-	return json__dump(json_pack("{so ss?}", "entries", arr, "next_cursor", next_cursor));
+	return codec__dump_new(json_pack("{so ss?}", "entries", arr, "next_cursor", next_cursor));
 }
 
 char *activity_json_outbox(int64_t backlog, int64_t oldest_age_ms, uint64_t published, uint64_t failed)
 {
-	return json__dump(json_pack("{sI sI sI sI}", "backlog", (json_int_t)backlog,
+	return codec__dump_new(json_pack("{sI sI sI sI}", "backlog", (json_int_t)backlog,
 			      "oldest_age_ms", (json_int_t)oldest_age_ms,
 			      "published", (json_int_t)published, "failed", (json_int_t)failed));
 }
 
 char *activity_json_dead_letter(const char *topic, const char *event_id, int seen)
 {
-	return json__dump(json_pack("{ss ss sb}", "topic", topic, "event_id", event_id, "seen", seen));
+	return codec__dump_new(json_pack("{ss ss sb}", "topic", topic, "event_id", event_id, "seen", seen));
 }

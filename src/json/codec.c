@@ -1,12 +1,12 @@
-/* json_util.c - helpers shared by the codecs of src/json (json_internal.h). */
-#include "json/json_internal.h"
+/* codec.c - helpers shared by the codecs of src/json (codec_internal.h). */
+#include "json/codec_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
 
-char *json__dump(json_t *j)
+char *codec__dump_new(json_t *j)
 {
 	char *s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -15,7 +15,7 @@ char *json__dump(json_t *j)
 	return s;
 }
 
-int json__take_string(json_t *v, const char *field, bool nullable, char **out, struct err *e)
+int codec__string_copy(json_t *v, const char *field, bool nullable, char **out, struct err *e)
 {
 	if (json_is_null(v)) {
 		if (!nullable)
@@ -32,7 +32,7 @@ int json__take_string(json_t *v, const char *field, bool nullable, char **out, s
 	return 0;
 }
 
-int json__load_object(const uint8_t *body, size_t len, json_t **root, struct err *e)
+int codec__load_object(const uint8_t *body, size_t len, json_t **root, struct err *e)
 {
 	*root = NULL;
 	size_t ws = 0;   /* body is not NUL-terminated: count leading white space by hand */

@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "json/json_internal.h"
+#include "json/codec_internal.h"
 
 #include "base/alloc.h"
 
@@ -57,7 +57,7 @@ char *event_json_task(const struct task_event *ev)
 	json_t *j = header(ev);
 	json_object_set_new(j, "task", task_state(ev->task));
 	json_object_set_new(j, "changes", changes(ev->old, ev->task));
-	return json__dump(j);
+	return codec__dump_new(j);
 }
 
 char *event_json_task_delta(const struct task_event *ev)
@@ -68,7 +68,7 @@ char *event_json_task_delta(const struct task_event *ev)
 		json_object_set_new(j, "task", task_state(ev->task));
 	else if (ev->type != EVENT_TASK_DELETED)
 		json_object_set_new(j, "changes", changes(ev->old, ev->task));
-	return json__dump(j);
+	return codec__dump_new(j);
 }
 
 int event_json_parse_task(const uint8_t *data, size_t len, struct parsed_task_event *out, struct err *e)
@@ -125,7 +125,7 @@ char *event_json_activity_created(const char *event_id, const char *occurred_at,
 				  const char *user_id, int64_t task_id, int64_t activity_id,
 				  const char *source_event_id, const char *action)
 {
-	return json__dump(json_pack("{si ss ss ss ss sI sI ss ss}",
+	return codec__dump_new(json_pack("{si ss ss ss ss sI sI ss ss}",
 			      "schema_version", EVENT_SCHEMA_VERSION,
 			      "event_id", event_id,
 			      "event_type", event_type_name(EVENT_ACTIVITY_LOG_CREATED),

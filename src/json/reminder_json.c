@@ -8,14 +8,14 @@
 
 #include "base/alloc.h"
 #include "service/event.h"
-#include "json/json_internal.h"
+#include "json/codec_internal.h"
 
 int reminder_json_parse_input(const uint8_t *body, size_t len, struct reminder_input *in,
 			      struct err *e)
 {
 	memset(in, 0, sizeof(*in));
 	json_t *root;
-	int rc = json__load_object(body, len, &root, e);
+	int rc = codec__load_object(body, len, &root, e);
 	if (rc)
 		return rc;
 	const char *key;
@@ -57,7 +57,7 @@ static json_t *reminder_object(const struct reminder *r)
 
 char *reminder_json_encode(const struct reminder *r)
 {
-	return json__dump(reminder_object(r));
+	return codec__dump_new(reminder_object(r));
 }
 
 char *reminder_json_encode_list(const struct reminder *r, size_t n)
@@ -65,19 +65,19 @@ char *reminder_json_encode_list(const struct reminder *r, size_t n)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, reminder_object(&r[i]));
-	return json__dump(json_pack("{so sI}", "reminders", arr, "count", (json_int_t)n));
+	return codec__dump_new(json_pack("{so sI}", "reminders", arr, "count", (json_int_t)n));
 }
 
 char *reminder_json_encode_cancelled(int64_t task_id, int n)
 {
-	return json__dump(json_pack("{sI si}", "task_id", (json_int_t)task_id, "cancelled", n));
+	return codec__dump_new(json_pack("{sI si}", "task_id", (json_int_t)task_id, "cancelled", n));
 }
 
 char *job_command_encode(bool schedule, const char *name, const char *due_time, const char *data)
 {
 	if (!schedule)
-		return json__dump(json_pack("{ss ss}", "op", "delete", "name", name));
-	return json__dump(json_pack("{ss ss ss ss}", "op", "schedule", "name", name,
+		return codec__dump_new(json_pack("{ss ss}", "op", "delete", "name", name));
+	return codec__dump_new(json_pack("{ss ss ss ss}", "op", "schedule", "name", name,
 				    "due_time", due_time, "data", data));
 }
 
@@ -114,7 +114,7 @@ void job_command_release(struct job_command *c)
 
 char *reminder_job_data(int64_t reminder_id, int version)
 {
-	return json__dump(json_pack("{sI si}", "reminder_id", (json_int_t)reminder_id, "version", version));
+	return codec__dump_new(json_pack("{sI si}", "reminder_id", (json_int_t)reminder_id, "version", version));
 }
 
 int reminder_job_data_parse(const uint8_t *data, size_t len, int64_t *reminder_id, int *version)
@@ -133,7 +133,7 @@ int reminder_job_data_parse(const uint8_t *data, size_t len, int64_t *reminder_i
 char *reminder_json_triggered(const char *event_id, const char *occurred_at, const struct reminder *r,
 			      const char *task_title, const char *task_due)
 {
-	return json__dump(json_pack("{si ss ss ss ss sI sI ss sb si s{ss so}}",
+	return codec__dump_new(json_pack("{si ss ss ss ss sI sI ss sb si s{ss so}}",
 		"schema_version", EVENT_SCHEMA_VERSION,
 		"event_id", event_id,
 		"event_type", "reminder-triggered",

@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "json/json_internal.h"
+#include "json/codec_internal.h"
 
 #include "base/alloc.h"
 
@@ -13,7 +13,7 @@ int tag_json_parse_input(const uint8_t *body, size_t len, struct tag_input *in, 
 {
 	memset(in, 0, sizeof(*in));
 	json_t *root;
-	int rc = json__load_object(body, len, &root, e);
+	int rc = codec__load_object(body, len, &root, e);
 	if (rc)
 		return rc;
 	const char *key;
@@ -21,10 +21,10 @@ int tag_json_parse_input(const uint8_t *body, size_t len, struct tag_input *in, 
 	json_object_foreach(root, key, v) {
 		if (strcmp(key, "name") == 0) {
 			in->has_name = true;
-			rc = json__take_string(v, "name", false, &in->name, e);
+			rc = codec__string_copy(v, "name", false, &in->name, e);
 		} else if (strcmp(key, "color") == 0) {
 			in->has_color = true;
-			rc = json__take_string(v, "color", true, &in->color, e);
+			rc = codec__string_copy(v, "color", true, &in->color, e);
 		} else {
 			rc = err_set(e, TODO_EINVAL, key, "unknown field \"%.64s\"", key);
 		}
@@ -47,7 +47,7 @@ static json_t *tag_to_json(const struct tag *t)
 
 char *tag_json_encode(const struct tag *t)
 {
-	return json__dump(tag_to_json(t));
+	return codec__dump_new(tag_to_json(t));
 }
 
 char *tag_json_encode_list(const struct tag *tags, size_t n)
@@ -55,16 +55,16 @@ char *tag_json_encode_list(const struct tag *tags, size_t n)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, tag_to_json(&tags[i]));
-	return json__dump(json_pack("{so sI}", "tags", arr, "count", (json_int_t)n));
+	return codec__dump_new(json_pack("{so sI}", "tags", arr, "count", (json_int_t)n));
 }
 
 char *tag_json_encode_deleted(int64_t id)
 {
-	return json__dump(json_pack("{sI sb}", "id", (json_int_t)id, "deleted", 1));
+	return codec__dump_new(json_pack("{sI sb}", "id", (json_int_t)id, "deleted", 1));
 }
 
 char *tag_json_encode_link(int64_t task_id, int64_t tag_id, bool attached)
 {
-	return json__dump(json_pack("{sI sI sb}", "task_id", (json_int_t)task_id,
+	return codec__dump_new(json_pack("{sI sI sb}", "task_id", (json_int_t)task_id,
 				    "tag_id", (json_int_t)tag_id, "attached", (int)attached));
 }

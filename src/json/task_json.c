@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "json/json_internal.h"
+#include "json/codec_internal.h"
 
 #include "base/alloc.h"
 
@@ -46,7 +46,7 @@ static int take_tags(json_t *v, struct task_input *in, struct err *e)
 			in->tags[i].id = (int64_t)json_integer_value(t);
 		} else if (json_is_string(t)) {
 			char *name = NULL;
-			if (json__take_string(t, "tags", false, &name, e))
+			if (codec__string_copy(t, "tags", false, &name, e))
 				return TODO_EINVAL;
 			in->tags[i].name = name;
 		} else {
@@ -61,7 +61,7 @@ int task_json_parse_input(const uint8_t *body, size_t len, struct task_input *in
 {
 	memset(in, 0, sizeof(*in));
 	json_t *root;
-	int rc = json__load_object(body, len, &root, e);
+	int rc = codec__load_object(body, len, &root, e);
 	if (rc)
 		return rc;
 	const char *key;
@@ -69,28 +69,28 @@ int task_json_parse_input(const uint8_t *body, size_t len, struct task_input *in
 	json_object_foreach(root, key, v) {
 		if (strcmp(key, "title") == 0) {
 			in->has_title = true;
-			rc = json__take_string(v, "title", false, &in->title, e);
+			rc = codec__string_copy(v, "title", false, &in->title, e);
 		} else if (strcmp(key, "description") == 0) {
 			in->has_description = true;
-			rc = json__take_string(v, "description", true, &in->description, e);
+			rc = codec__string_copy(v, "description", true, &in->description, e);
 		} else if (strcmp(key, "due_datetime") == 0) {
 			in->has_due = true;
-			rc = json__take_string(v, key, true, &in->due_datetime, e);
+			rc = codec__string_copy(v, key, true, &in->due_datetime, e);
 		} else if (strcmp(key, "priority") == 0) {
 			in->has_priority = true;
-			rc = json__take_string(v, key, false, &in->priority, e);
+			rc = codec__string_copy(v, key, false, &in->priority, e);
 		} else if (strcmp(key, "timezone") == 0) {
 			in->has_timezone = true;
-			rc = json__take_string(v, key, false, &in->timezone, e);
+			rc = codec__string_copy(v, key, false, &in->timezone, e);
 		} else if (strcmp(key, "recurrence_pattern") == 0) {
 			in->has_pattern = true;
-			rc = json__take_string(v, key, false, &in->recurrence_pattern, e);
+			rc = codec__string_copy(v, key, false, &in->recurrence_pattern, e);
 		} else if (strcmp(key, "recurrence_rule") == 0) {
 			in->has_rule = true;
-			rc = json__take_string(v, key, true, &in->recurrence_rule, e);
+			rc = codec__string_copy(v, key, true, &in->recurrence_rule, e);
 		} else if (strcmp(key, "recurrence_end_date") == 0) {
 			in->has_end_date = true;
-			rc = json__take_string(v, key, true, &in->recurrence_end_date, e);
+			rc = codec__string_copy(v, key, true, &in->recurrence_end_date, e);
 		} else if (strcmp(key, "recurrence_interval") == 0) {
 			in->has_interval = true;
 			if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 1000)
@@ -160,7 +160,7 @@ json_t *task_json__object(const struct task *t)
 
 char *task_json_encode(const struct task *t)
 {
-	return json__dump(task_json__object(t));
+	return codec__dump_new(task_json__object(t));
 }
 
 char *task_json_encode_list(const struct task *tasks, size_t n)
@@ -168,7 +168,7 @@ char *task_json_encode_list(const struct task *tasks, size_t n)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, task_json__object(&tasks[i]));
-	return json__dump(json_pack("{so sI}", "tasks", arr, "count", (json_int_t)n));
+	return codec__dump_new(json_pack("{so sI}", "tasks", arr, "count", (json_int_t)n));
 }
 
 char *task_json_encode_page(const struct task *tasks, size_t n, const char *next_cursor)
@@ -176,13 +176,13 @@ char *task_json_encode_page(const struct task *tasks, size_t n, const char *next
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, task_json__object(&tasks[i]));
-	return json__dump(json_pack("{so sI ss?}", "tasks", arr, "count", (json_int_t)n,
+	return codec__dump_new(json_pack("{so sI ss?}", "tasks", arr, "count", (json_int_t)n,
 				    "next_cursor", next_cursor));
 }
 
 char *task_json_encode_deleted(int64_t id)
 {
-	return json__dump(json_pack("{sI sb}", "id", (json_int_t)id, "deleted", 1));
+	return codec__dump_new(json_pack("{sI sb}", "id", (json_int_t)id, "deleted", 1));
 }
 
 char *json_encode_object_kv(const char *const *pairs)
@@ -190,6 +190,6 @@ char *json_encode_object_kv(const char *const *pairs)
 	json_t *o = json_object();
 	for (; pairs[0] && pairs[1]; pairs += 2)
 		json_object_set_new(o, pairs[0], json_string(pairs[1]));
-	return json__dump(o);
+	return codec__dump_new(o);
 }
 

@@ -6,6 +6,7 @@
 #ifndef TODOD_SERVICE_ACTIVITY_H
 #define TODOD_SERVICE_ACTIVITY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "service/task.h"
@@ -31,5 +32,8 @@ struct activity_entry {
 	char recorded_at[TIME_TEXT_MAX];
 	struct activity_key key;       /* filled by activity_list */
 };
+
+/* activity_entries_free - free @a[0..n) and the array. */
+void activity_entries_free(struct activity_entry *a, size_t n);
 
 #endif

@@ -30,20 +30,7 @@ static const struct db_stmt list_stmt = {
 	5, true,
 };
 
-static const struct db_stmt dead_insert_stmt = {
-	"dead_letter_insert",
-	"INSERT INTO dead_letters (topic, event_id, payload) VALUES ($1, $2, $3::bytea) "
-	"ON CONFLICT (topic, event_id) DO NOTHING",
-	3, false,
-};
-
-static const struct db_stmt dead_exists_stmt = {
-	"dead_letter_exists",
-	"SELECT 1 FROM dead_letters WHERE topic = $1 AND event_id = $2",
-	2, true,
-};
-
-int activity_insert(const struct activity_entry *a, bool *inserted, int64_t *id, struct err *e)
+int activity_repo_insert(const struct activity_entry *a, bool *inserted, int64_t *id, struct err *e)
 {
 	char task_id[24], version[24];
 	snprintf(task_id, sizeof(task_id), "%" PRId64, a->task_id);
@@ -61,7 +48,7 @@ int activity_insert(const struct activity_entry *a, bool *inserted, int64_t *id,
 	return 0;
 }
 
-int activity_list(const char *user_id, int64_t task_id, const struct activity_key *before,
+int activity_repo_list(const char *user_id, int64_t task_id, const struct activity_key *before,
 		  int limit, struct activity_entry **out, size_t *n, struct err *e)
 {
 	char tbuf[24], ubuf[24], bbuf[24], lbuf[16];
@@ -99,40 +86,3 @@ int activity_list(const char *user_id, int64_t task_id, const struct activity_ke
 	return 0;
 }
 
-void activity_entries_free(struct activity_entry *a, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(a[i].changes_json);
-	free(a);
-}
-
-int dead_letter_insert(const char *topic, const char *event_id, const uint8_t *payload,
-		       size_t len, struct err *e)
-{
-	/* bytea in hex text form: no escaping questions for arbitrary bytes. */
-	char *hex = xmalloc(3 + 2 * len);
-	hex[0] = '\\';
-	hex[1] = 'x';
-	for (size_t i = 0; i < len; i++)
-		snprintf(hex + 2 + 2 * i, 3, "%02x", payload[i]);
-	hex[2 + 2 * len] = '\0';
-	const char *params[] = { topic, event_id, hex };
-	PGresult *r;
-	int rc = db__exec(&dead_insert_stmt, params, &r, e);
-	if (rc == 0)
-		PQclear(r);
-	free(hex);
-	return rc;
-}
-
-int dead_letter_exists(const char *topic, const char *event_id, bool *exists, struct err *e)
-{
-	const char *params[] = { topic, event_id };
-	PGresult *r;
-	int rc = db__exec(&dead_exists_stmt, params, &r, e);
-	if (rc)
-		return rc;
-	*exists = PQntuples(r) > 0;
-	PQclear(r);
-	return 0;
-}

@@ -12,24 +12,16 @@
 #include "base/err.h"
 #include "service/activity.h"
 
-/* activity_insert - record @a (id and recorded_at are ignored). Sets
+/* activity_repo_insert - record @a (id and recorded_at are ignored). Sets
  * *@inserted false and changes nothing if its event id is already there;
  * otherwise stores the new row id in *@id. */
-int activity_insert(const struct activity_entry *a, bool *inserted, int64_t *id, struct err *e);
+int activity_repo_insert(const struct activity_entry *a, bool *inserted, int64_t *id, struct err *e);
 
-/* activity_list - the user's entries in the order their changes happened,
+/* activity_repo_list - the user's entries in the order their changes happened,
  * newest first (not the order events arrived: Kafka orders per task only),
  * strictly after @before in that order (NULL: from the newest), of @task_id
  * only when non-zero, at most @limit. Free with activity_entries_free. */
-int activity_list(const char *user_id, int64_t task_id, const struct activity_key *before,
+int activity_repo_list(const char *user_id, int64_t task_id, const struct activity_key *before,
 		  int limit, struct activity_entry **out, size_t *n, struct err *e);
-void activity_entries_free(struct activity_entry *a, size_t n);
-
-/* dead_letter_insert - remember a message seen on a dead-letter topic. */
-int dead_letter_insert(const char *topic, const char *event_id, const uint8_t *payload,
-		       size_t len, struct err *e);
-
-/* dead_letter_exists - whether (topic, event id) was seen. */
-int dead_letter_exists(const char *topic, const char *event_id, bool *exists, struct err *e);
 
 #endif

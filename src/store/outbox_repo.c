@@ -55,7 +55,7 @@ static const struct db_stmt oldest_stmt = {
 	0, true,
 };
 
-int outbox_insert(const char *event_id, const char *event_type, const char *topic,
+int outbox_repo_insert(const char *event_id, const char *event_type, const char *topic,
 		  const char *partition_key, const char *payload, struct err *e)
 {
 	const char *params[] = { event_id, event_type, topic, partition_key, payload };
@@ -66,7 +66,7 @@ int outbox_insert(const char *event_id, const char *event_type, const char *topi
 	return rc;
 }
 
-int outbox_claim(int limit, struct outbox_row **rows, size_t *n, struct err *e)
+int outbox_repo_claim(int limit, struct outbox_row **rows, size_t *n, struct err *e)
 {
 	char lim[16];
 	snprintf(lim, sizeof(lim), "%d", limit);
@@ -92,7 +92,7 @@ int outbox_claim(int limit, struct outbox_row **rows, size_t *n, struct err *e)
 	return 0;
 }
 
-void outbox_rows_free(struct outbox_row *rows, size_t n)
+void outbox_repo_rows_free(struct outbox_row *rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(rows[i].event_type);
@@ -131,17 +131,17 @@ static int exec_ids(const struct db_stmt *st, const int64_t *ids, size_t n, cons
 	return rc;
 }
 
-int outbox_delete(const int64_t *ids, size_t n, struct err *e)
+int outbox_repo_delete(const int64_t *ids, size_t n, struct err *e)
 {
 	return exec_ids(&delete_stmt, ids, n, NULL, e);
 }
 
-int outbox_defer(const int64_t *ids, size_t n, const char *error, struct err *e)
+int outbox_repo_defer(const int64_t *ids, size_t n, const char *error, struct err *e)
 {
 	return exec_ids(&defer_stmt, ids, n, error ? error : "", e);
 }
 
-int outbox_analyze(struct err *e)
+int outbox_repo_analyze(struct err *e)
 {
 	PGresult *r;
 	int rc = db__exec_sql("ANALYZE outbox", 0, NULL, false, &r, e);
@@ -150,7 +150,7 @@ int outbox_analyze(struct err *e)
 	return rc;
 }
 
-int outbox_backlog(int64_t *count, int64_t *oldest_age_ms, struct err *e)
+int outbox_repo_backlog(int64_t *count, int64_t *oldest_age_ms, struct err *e)
 {
 	PGresult *r;
 	int rc = db__exec(&backlog_stmt, NULL, &r, e);
@@ -162,7 +162,7 @@ int outbox_backlog(int64_t *count, int64_t *oldest_age_ms, struct err *e)
 	return 0;
 }
 
-int outbox_oldest_age(int64_t *age_ms, struct err *e)
+int outbox_repo_oldest_age(int64_t *age_ms, struct err *e)
 {
 	PGresult *r;
 	int rc = db__exec(&oldest_stmt, NULL, &r, e);

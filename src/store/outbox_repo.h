@@ -26,30 +26,30 @@ struct outbox_row {
 	int attempts;
 };
 
-int outbox_insert(const char *event_id, const char *event_type, const char *topic,
+int outbox_repo_insert(const char *event_id, const char *event_type, const char *topic,
 		  const char *partition_key, const char *payload, struct err *e);
 
-/* outbox_claim - lock up to @limit publishable rows (in id order) in the
+/* outbox_repo_claim - lock up to @limit publishable rows (in id order) in the
  * current transaction; *@rows is malloc'd (free with outbox_rows_free). */
-int outbox_claim(int limit, struct outbox_row **rows, size_t *n, struct err *e);
-void outbox_rows_free(struct outbox_row *rows, size_t n);
+int outbox_repo_claim(int limit, struct outbox_row **rows, size_t *n, struct err *e);
+void outbox_repo_rows_free(struct outbox_row *rows, size_t n);
 
-/* outbox_delete - remove published rows. */
-int outbox_delete(const int64_t *ids, size_t n, struct err *e);
+/* outbox_repo_delete - remove published rows. */
+int outbox_repo_delete(const int64_t *ids, size_t n, struct err *e);
 
-/* outbox_defer - count a failed attempt and hold the rows back by a
+/* outbox_repo_defer - count a failed attempt and hold the rows back by a
  * back-off that grows with their attempts (100 ms doubling, at most 5 s). */
-int outbox_defer(const int64_t *ids, size_t n, const char *error, struct err *e);
+int outbox_repo_defer(const int64_t *ids, size_t n, const char *error, struct err *e);
 
-/* outbox_analyze - refresh the planner statistics of the outbox (ANALYZE),
+/* outbox_repo_analyze - refresh the planner statistics of the outbox (ANALYZE),
  * outside a transaction. */
-int outbox_analyze(struct err *e);
+int outbox_repo_analyze(struct err *e);
 
-/* outbox_oldest_age - the age in ms of the oldest row waiting (0 if none);
+/* outbox_repo_oldest_age - the age in ms of the oldest row waiting (0 if none);
  * cheap at any backlog, unlike outbox_backlog's count. */
-int outbox_oldest_age(int64_t *age_ms, struct err *e);
+int outbox_repo_oldest_age(int64_t *age_ms, struct err *e);
 
-/* outbox_backlog - rows waiting, and the age of the oldest in ms (0 if none). */
-int outbox_backlog(int64_t *count, int64_t *oldest_age_ms, struct err *e);
+/* outbox_repo_backlog - rows waiting, and the age of the oldest in ms (0 if none). */
+int outbox_repo_backlog(int64_t *count, int64_t *oldest_age_ms, struct err *e);
 
 #endif

@@ -140,7 +140,7 @@ static int slots(const struct db_stmt *st, const char *const *params, struct rem
 	return 0;
 }
 
-int reminder_insert(const char *user_id, int64_t task_id, const char *remind_at, int offset_seconds,
+int reminder_repo_insert(const char *user_id, int64_t task_id, const char *remind_at, int offset_seconds,
 		    const char *task_due, struct reminder *out, struct err *e)
 {
 	char tid[24], off[16];
@@ -157,7 +157,7 @@ int reminder_insert(const char *user_id, int64_t task_id, const char *remind_at,
 	return 0;
 }
 
-int reminder_cancel_task(int64_t task_id, struct reminder_slot **out, size_t *n, struct err *e)
+int reminder_repo_cancel_task(int64_t task_id, struct reminder_slot **out, size_t *n, struct err *e)
 {
 	char tid[24];
 	snprintf(tid, sizeof(tid), "%" PRId64, task_id);
@@ -165,7 +165,7 @@ int reminder_cancel_task(int64_t task_id, struct reminder_slot **out, size_t *n,
 	return slots(&cancel_task_stmt, params, out, n, e);
 }
 
-int reminder_cancel(const char *user_id, int64_t id, struct reminder *out, struct err *e)
+int reminder_repo_cancel(const char *user_id, int64_t id, struct reminder *out, struct err *e)
 {
 	char rid[24];
 	snprintf(rid, sizeof(rid), "%" PRId64, id);
@@ -192,7 +192,7 @@ int reminder_cancel(const char *user_id, int64_t id, struct reminder *out, struc
 	return rc;
 }
 
-int reminder_follow_due(int64_t task_id, const char *due, struct reminder_slot **moved, size_t *nmoved,
+int reminder_repo_follow_due(int64_t task_id, const char *due, struct reminder_slot **moved, size_t *nmoved,
 			struct reminder_slot **cancelled, size_t *ncancelled, struct err *e)
 {
 	char tid[24];
@@ -207,7 +207,7 @@ int reminder_follow_due(int64_t task_id, const char *due, struct reminder_slot *
 	return slots(&follow_stmt, params, moved, nmoved, e);
 }
 
-int reminder_copy_relative(int64_t from_id, int64_t to_id, const char *due,
+int reminder_repo_copy_relative(int64_t from_id, int64_t to_id, const char *due,
 			   struct reminder_slot **out, size_t *n, struct err *e)
 {
 	char a[24], b[24];
@@ -217,7 +217,7 @@ int reminder_copy_relative(int64_t from_id, int64_t to_id, const char *due,
 	return slots(&copy_stmt, params, out, n, e);
 }
 
-int reminder_list(const char *user_id, const char *status, int limit, struct reminder **out,
+int reminder_repo_list(const char *user_id, const char *status, int limit, struct reminder **out,
 		  size_t *n, struct err *e)
 {
 	char lim[16];
@@ -237,7 +237,7 @@ int reminder_list(const char *user_id, const char *status, int limit, struct rem
 	return 0;
 }
 
-int reminder_fire(int64_t id, int version, bool late, struct reminder *out, bool *fired, struct err *e)
+int reminder_repo_fire(int64_t id, int version, bool late, struct reminder *out, bool *fired, struct err *e)
 {
 	char rid[24];
 	snprintf(rid, sizeof(rid), "%" PRId64, id);
@@ -262,7 +262,7 @@ int reminder_fire(int64_t id, int version, bool late, struct reminder *out, bool
 	return 0;
 }
 
-int reminder_overdue(int grace_seconds, int limit, struct reminder_slot **out, size_t *n, struct err *e)
+int reminder_repo_overdue(int grace_seconds, int limit, struct reminder_slot **out, size_t *n, struct err *e)
 {
 	char g[16], l[16];
 	snprintf(g, sizeof(g), "%d", grace_seconds);
@@ -271,7 +271,7 @@ int reminder_overdue(int grace_seconds, int limit, struct reminder_slot **out, s
 	return slots(&overdue_stmt, params, out, n, e);
 }
 
-int reminder_pending_future(struct reminder_slot **out, size_t *n, struct err *e)
+int reminder_repo_pending_future(struct reminder_slot **out, size_t *n, struct err *e)
 {
 	return slots(&future_stmt, NULL, out, n, e);
 }

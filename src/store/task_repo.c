@@ -434,119 +434,146 @@ static const char *sort_key(const struct task_query *q, int search_param, char *
 	}
 }
 
-int task_repo_query(const char *user_id, const struct task_query *q, struct task **out,
-		    size_t *n, char **next_cursor, struct err *e)
-{
-	struct sqlb b = { .sql = STRBUF_INIT };
-	*next_cursor = NULL;
-	int p_user = param(&b, user_id, false);
-	int p_search = 0;
-	if (q->search)
-		p_search = param(&b, q->search, false);
+/* The sort of a query: its key expression, the key's SQL type and the SQL
+ * direction. */
+struct sort_spec {
 	char keybuf[200];
-	const char *type;
-	bool sql_desc;
-	const char *key = sort_key(q, p_search, keybuf, sizeof(keybuf), &type, &sql_desc);
+	const char *key, *type;
+	bool desc;
+};
 
-	/* The filters, then (below) the page. With search ranking, only the
-	 * RANK_WINDOW newest matches are ranked: ranking every match of a common
-	 * word for a user with 100k tasks cannot stay under 20 ms. */
-	strbuf_printf(&b.sql, "user_id = $%d", p_user);
-	if (q->status != TASK_FILTER_ALL)
-		strbuf_printf(&b.sql, " AND completed = %s", q->status == TASK_FILTER_COMPLETED ? "true" : "false");
-	if (q->priorities) {
-		char *names[3];
-		size_t k = 0;
-		if (q->priorities & PRIORITY_BIT_HIGH)
-			names[k++] = "High";
-		if (q->priorities & PRIORITY_BIT_MEDIUM)
-			names[k++] = "Medium";
-		if (q->priorities & PRIORITY_BIT_LOW)
-			names[k++] = "Low";
-		strbuf_printf(&b.sql, " AND priority = ANY($%d::text[])", param(&b, text_array(names, k), true));
-	}
-	if (q->due_from[0])
-		strbuf_printf(&b.sql, " AND due_datetime >= $%d::timestamptz", param(&b, q->due_from, false));
-	if (q->due_to[0])
-		strbuf_printf(&b.sql, " AND due_datetime <= $%d::timestamptz", param(&b, q->due_to, false));
-	if (q->overdue)
-		strbuf_puts(&b.sql, " AND NOT completed AND due_datetime < now()");
-	if (q->ntags) {
-		int p = param(&b, text_array(q->tags, q->ntags), true);
-		if (q->tags_all)
-			strbuf_printf(&b.sql, " AND (SELECT count(DISTINCT lower(g.name)) FROM task_tags tt JOIN tags g "
-				     "ON g.id = tt.tag_id WHERE tt.task_id = tasks.id AND lower(g.name) = ANY($%d::text[])) = %zu",
-				p, q->ntags);
-		else
-			strbuf_printf(&b.sql, " AND EXISTS (SELECT 1 FROM task_tags tt JOIN tags g ON g.id = tt.tag_id "
-				     "WHERE tt.task_id = tasks.id AND lower(g.name) = ANY($%d::text[]))", p);
-	}
-	if (q->search) {
-		/* Full text first; a trigram match catches partial words ("mil" in "milk"). */
-		char *pattern = xmalloc(2 * strlen(q->search) + 3);
-		char *o = pattern;
-		*o++ = '%';
-		for (const char *c = q->search; *c; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				*o++ = '\\';
-			*o++ = *c;
-		}
-		*o++ = '%';
-		*o = '\0';
-		int pp = param(&b, pattern, true);
-		strbuf_printf(&b.sql, " AND (search_vector @@ websearch_to_tsquery('simple', $%d) "
-			     "OR title ILIKE $%d)", p_search, pp);
-	}
-	if (q->filter) {
-		struct filter_sql fs;
-		int rc = filter_sql_compile(q->filter, b.n + 1, &fs, e);
-		if (rc) {
-			sqlb_release(&b);
-			return rc;
-		}
-		for (size_t i = 0; i < fs.nparams; i++) {
-			param(&b, fs.params[i], true);
-			fs.params[i] = NULL;
-		}
-		strbuf_printf(&b.sql, " AND (%s)", fs.sql);
-		filter_sql_release(&fs);
-	}
-	char *where = strbuf_detach(&b.sql);
-	if (q->sort == TASK_SORT_RANK)
-		strbuf_printf(&b.sql, "SELECT " TASK_COLUMNS ", (%s)::text AS sort_value FROM (SELECT * FROM tasks "
-			     "WHERE %s ORDER BY created_at DESC, id DESC LIMIT %d) tasks WHERE true",
-			key, where, RANK_WINDOW);
+/* " AND priority = ANY(...)" for the priorities asked for. */
+static void where_priorities(struct sqlb *b, unsigned priorities)
+{
+	char *names[3];
+	size_t k = 0;
+	if (priorities & PRIORITY_BIT_HIGH)
+		names[k++] = "High";
+	if (priorities & PRIORITY_BIT_MEDIUM)
+		names[k++] = "Medium";
+	if (priorities & PRIORITY_BIT_LOW)
+		names[k++] = "Low";
+	strbuf_printf(&b->sql, " AND priority = ANY($%d::text[])", param(b, text_array(names, k), true));
+}
+
+/* The task carries any (or, with tags_all, every) of the tag names. */
+static void where_tags(struct sqlb *b, const struct task_query *q)
+{
+	int p = param(b, text_array(q->tags, q->ntags), true);
+	if (q->tags_all)
+		strbuf_printf(&b->sql, " AND (SELECT count(DISTINCT lower(g.name)) FROM task_tags tt JOIN tags g "
+			      "ON g.id = tt.tag_id WHERE tt.task_id = tasks.id AND lower(g.name) = ANY($%d::text[])) = %zu",
+			      p, q->ntags);
 	else
-		strbuf_printf(&b.sql, "SELECT " TASK_COLUMNS ", (%s)::text AS sort_value FROM tasks WHERE %s", key, where);
-	free(where);
-	const char *op = sql_desc ? "<" : ">";
-	if (q->after.has) {
-		char idbuf[24];
-		snprintf(idbuf, sizeof(idbuf), "%" PRId64, q->after.id);
-		int p_id = param(&b, xstrdup(idbuf), true);
-		if (q->sort == TASK_SORT_DUE_DATE && q->after.value_null)
-			strbuf_printf(&b.sql, " AND tasks.due_datetime IS NULL AND tasks.id %s $%d::bigint", op, p_id);
-		else if (q->sort == TASK_SORT_DUE_DATE)
-			strbuf_printf(&b.sql, " AND (tasks.due_datetime IS NULL OR (tasks.due_datetime, tasks.id) %s "
-				     "($%d::timestamptz, $%d::bigint))", op, param(&b, q->after.value, false), p_id);
-		else
-			strbuf_printf(&b.sql, " AND (%s, tasks.id) %s ($%d::%s, $%d::bigint)", key, op,
-				param(&b, q->after.value, false), type, p_id);
+		strbuf_printf(&b->sql, " AND EXISTS (SELECT 1 FROM task_tags tt JOIN tags g ON g.id = tt.tag_id "
+			      "WHERE tt.task_id = tasks.id AND lower(g.name) = ANY($%d::text[]))", p);
+}
+
+/* Full text first; a trigram match catches partial words ("mil" in "milk"). */
+static void where_search(struct sqlb *b, const char *search, int p_search)
+{
+	char *pattern = xmalloc(2 * strlen(search) + 3);
+	char *o = pattern;
+	*o++ = '%';
+	for (const char *c = search; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			*o++ = '\\';
+		*o++ = *c;
 	}
-	const char *dir = sql_desc ? "DESC" : "ASC";
+	*o++ = '%';
+	*o = '\0';
+	int pp = param(b, pattern, true);
+	strbuf_printf(&b->sql, " AND (search_vector @@ websearch_to_tsquery('simple', $%d) "
+		      "OR title ILIKE $%d)", p_search, pp);
+}
+
+/* " AND (<filter SQL>)", its values as parameters. */
+static int where_filter(struct sqlb *b, const struct filter *f, struct err *e)
+{
+	struct filter_sql fs;
+	int rc = filter_sql_compile(f, b->n + 1, &fs, e);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < fs.nparams; i++) {
+		param(b, fs.params[i], true);
+		fs.params[i] = NULL;
+	}
+	strbuf_printf(&b->sql, " AND (%s)", fs.sql);
+	filter_sql_release(&fs);
+	return 0;
+}
+
+/* The filters of @q as a WHERE condition in b->sql. */
+static int where_clause(struct sqlb *b, const struct task_query *q, int p_user, int p_search,
+			struct err *e)
+{
+	strbuf_printf(&b->sql, "user_id = $%d", p_user);
+	if (q->status != TASK_FILTER_ALL)
+		strbuf_printf(&b->sql, " AND completed = %s", q->status == TASK_FILTER_COMPLETED ? "true" : "false");
+	if (q->priorities)
+		where_priorities(b, q->priorities);
+	if (q->due_from[0])
+		strbuf_printf(&b->sql, " AND due_datetime >= $%d::timestamptz", param(b, q->due_from, false));
+	if (q->due_to[0])
+		strbuf_printf(&b->sql, " AND due_datetime <= $%d::timestamptz", param(b, q->due_to, false));
+	if (q->overdue)
+		strbuf_puts(&b->sql, " AND NOT completed AND due_datetime < now()");
+	if (q->ntags)
+		where_tags(b, q);
+	if (q->search)
+		where_search(b, q->search, p_search);
+	return q->filter ? where_filter(b, q->filter, e) : 0;
+}
+
+/* After the cursor's row, in the sort's order (keyset pagination). */
+static void after_cursor(struct sqlb *b, const struct task_query *q, const struct sort_spec *s)
+{
+	const char *op = s->desc ? "<" : ">";
+	char idbuf[24];
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, q->after.id);
+	int p_id = param(b, xstrdup(idbuf), true);
+	if (q->sort == TASK_SORT_DUE_DATE && q->after.value_null)
+		strbuf_printf(&b->sql, " AND tasks.due_datetime IS NULL AND tasks.id %s $%d::bigint", op, p_id);
+	else if (q->sort == TASK_SORT_DUE_DATE)
+		strbuf_printf(&b->sql, " AND (tasks.due_datetime IS NULL OR (tasks.due_datetime, tasks.id) %s "
+			      "($%d::timestamptz, $%d::bigint))", op, param(b, q->after.value, false), p_id);
+	else
+		strbuf_printf(&b->sql, " AND (%s, tasks.id) %s ($%d::%s, $%d::bigint)", s->key, op,
+			      param(b, q->after.value, false), s->type, p_id);
+}
+
+/* The whole statement: SELECT ... WHERE <@where> [after the cursor]
+ * ORDER BY ... LIMIT limit + 1 (the extra row says a next page exists).
+ * With search ranking, only the RANK_WINDOW newest matches are ranked:
+ * ranking every match of a common word for a user with 100k tasks cannot
+ * stay under 20 ms. */
+static void select_page(struct sqlb *b, const struct task_query *q, const struct sort_spec *s,
+			const char *where)
+{
+	if (q->sort == TASK_SORT_RANK)
+		strbuf_printf(&b->sql, "SELECT " TASK_COLUMNS ", (%s)::text AS sort_value FROM (SELECT * FROM tasks "
+			      "WHERE %s ORDER BY created_at DESC, id DESC LIMIT %d) tasks WHERE true",
+			      s->key, where, RANK_WINDOW);
+	else
+		strbuf_printf(&b->sql, "SELECT " TASK_COLUMNS ", (%s)::text AS sort_value FROM tasks WHERE %s",
+			      s->key, where);
+	if (q->after.has)
+		after_cursor(b, q, s);
+	const char *dir = s->desc ? "DESC" : "ASC";
 	/* Qualified names: a bare "created_at" would resolve to an output
 	 * column first. Tasks without a due date come last in both orders. */
 	if (q->sort == TASK_SORT_DUE_DATE)
-		strbuf_printf(&b.sql, " ORDER BY tasks.due_datetime %s NULLS LAST, tasks.id %s", dir, dir);
+		strbuf_printf(&b->sql, " ORDER BY tasks.due_datetime %s NULLS LAST, tasks.id %s", dir, dir);
 	else
-		strbuf_printf(&b.sql, " ORDER BY %s %s, tasks.id %s", key, dir, dir);
-	strbuf_printf(&b.sql, " LIMIT %d", q->limit + 1);
+		strbuf_printf(&b->sql, " ORDER BY %s %s, tasks.id %s", s->key, dir, dir);
+	strbuf_printf(&b->sql, " LIMIT %d", q->limit + 1);
+}
 
-	PGresult *r;
-	int rc = db__exec_sql(strbuf_str(&b.sql), b.n, b.params, true, &r, e);
-	sqlb_release(&b);
-	if (rc)
-		return rc;
+/* The page's tasks from @r (at most q->limit) and, when a row past the
+ * page came back, the cursor of its last task. */
+static void read_page(PGresult *r, const struct task_query *q, struct task **out, size_t *n,
+		      char **next_cursor)
+{
 	size_t rows = (size_t)PQntuples(r);
 	bool more = rows > (size_t)q->limit;
 	if (more)
@@ -560,8 +587,33 @@ int task_repo_query(const char *user_id, const struct task_query *q, struct task
 		*next_cursor = task_cursor_encode(q, PQgetisnull(r, last, col) ? NULL : PQgetvalue(r, last, col),
 						  tasks[rows - 1].id);
 	}
-	PQclear(r);
 	*out = tasks;
 	*n = rows;
+}
+
+int task_repo_query(const char *user_id, const struct task_query *q, struct task **out,
+		    size_t *n, char **next_cursor, struct err *e)
+{
+	struct sqlb b = { .sql = STRBUF_INIT };
+	struct sort_spec s;
+	*next_cursor = NULL;
+	int p_user = param(&b, user_id, false);
+	int p_search = q->search ? param(&b, q->search, false) : 0;
+	s.key = sort_key(q, p_search, s.keybuf, sizeof(s.keybuf), &s.type, &s.desc);
+	int rc = where_clause(&b, q, p_user, p_search, e);
+	if (rc) {
+		sqlb_release(&b);
+		return rc;
+	}
+	char *where = strbuf_detach(&b.sql);
+	select_page(&b, q, &s, where);
+	free(where);
+	PGresult *r;
+	rc = db__exec_sql(strbuf_str(&b.sql), b.n, b.params, true, &r, e);
+	sqlb_release(&b);
+	if (rc)
+		return rc;
+	read_page(r, q, out, n, next_cursor);
+	PQclear(r);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "base/alloc.h"
+#include "base/num.h"
 #include "base/utf8.h"
 #include "service/filter.h"
 
@@ -139,12 +140,10 @@ int task_query_set_time(char out[TIME_TEXT_MAX], const char *field, const char *
 
 int task_query_set_limit(struct task_query *q, const char *s, struct err *e)
 {
-	char *end = NULL;
-	errno = 0;
-	long v = (*s >= '0' && *s <= '9') ? strtol(s, &end, 10) : -1;
-	if (v < 1 || v > TASK_QUERY_LIMIT_MAX || errno || !end || *end)
+	int64_t v;
+	if (!num_parse_positive(s, TASK_QUERY_LIMIT_MAX, &v))
 		return err_set(e, TODO_EINVAL, "limit", "limit \"%.20s\" is not an integer in [1, %d]",
-			       s, TASK_QUERY_LIMIT_MAX);
+			       s ? s : "", TASK_QUERY_LIMIT_MAX);
 	q->limit = (int)v;
 	return 0;
 }

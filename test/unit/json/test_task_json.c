@@ -4,9 +4,15 @@
  * The parser is tested from a golden directory, as in jansson's
  * test/suites: each folder under TASK_JSON_CASES_DIR is one case (one TAP
  * test) holding the request body in `input` and either
- *   `output` - the parsed struct task_input as four lines
+ *   `output` - the parsed struct task_input: always the four lines
  *              has_title=true|false, title="..."|null,
- *              has_description=true|false, description="..."|null
+ *              has_description=true|false, description="..."|null,
+ *              then one line per other field the body gave, in the order
+ *              of struct task_input: due_datetime=, priority=, timezone=,
+ *              recurrence_pattern=, recurrence_interval=N,
+ *              recurrence_weekdays=MO,WE (bits in ISO order),
+ *              recurrence_rule=, recurrence_end_date=, parent_task_id=N
+ *              (0 for null), tags=[#7,"home"] (ids and names)
  *              (strings escaped: \" \\ \n \t, other control bytes \xNN), or
  *   `error`  - field=<expected err.field> and message=<substring of err.msg>;
  *              the code is always TODO_EINVAL.
@@ -99,6 +105,53 @@ static char *render_input(const struct task_input *in)
 	fprintf(out, "\nhas_description=%s\ndescription=", in->has_description ? "true" : "false");
 	put_value(out, in->description);
 	fputc('\n', out);
+	const struct { bool has; const char *name; const char *value; } strs[] = {
+		{ in->has_due, "due_datetime", in->due_datetime },
+		{ in->has_priority, "priority", in->priority },
+		{ in->has_timezone, "timezone", in->timezone },
+		{ in->has_pattern, "recurrence_pattern", in->recurrence_pattern },
+	};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		if (!strs[i].has)
+			continue;
+		fprintf(out, "%s=", strs[i].name);
+		put_value(out, strs[i].value);
+		fputc('\n', out);
+	}
+	if (in->has_interval)
+		fprintf(out, "recurrence_interval=%d\n", in->recurrence_interval);
+	if (in->has_weekdays) {
+		static const char *const days[] = { "MO", "TU", "WE", "TH", "FR", "SA", "SU" };
+		fputs("recurrence_weekdays=", out);
+		for (unsigned i = 0, n = 0; i < 7; i++)
+			if (in->recurrence_weekdays & (1u << i))
+				fprintf(out, "%s%s", n++ ? "," : "", days[i]);
+		fputc('\n', out);
+	}
+	if (in->has_rule) {
+		fputs("recurrence_rule=", out);
+		put_value(out, in->recurrence_rule);
+		fputc('\n', out);
+	}
+	if (in->has_end_date) {
+		fputs("recurrence_end_date=", out);
+		put_value(out, in->recurrence_end_date);
+		fputc('\n', out);
+	}
+	if (in->has_parent)
+		fprintf(out, "parent_task_id=%lld\n", (long long)in->parent_task_id);
+	if (in->has_tags) {
+		fputs("tags=[", out);
+		for (size_t i = 0; i < in->ntags; i++) {
+			if (i)
+				fputc(',', out);
+			if (in->tags[i].name)
+				put_value(out, in->tags[i].name);
+			else
+				fprintf(out, "#%lld", (long long)in->tags[i].id);
+		}
+		fputs("]\n", out);
+	}
 	fclose(out);
 	return text;
 }

@@ -68,15 +68,13 @@ int series_recurrence(const struct task *t, struct recurrence *r, struct err *e)
 		.weekdays = names,
 		.n_weekdays = n,
 		.rrule = custom ? t->recurrence_rule : NULL,
+		.rrule_field = "recurrence_rule",
 		.timezone = t->timezone,
 		.end_date = t->recurrence_end_date[0] ? t->recurrence_end_date : NULL,
 		.has_dtstart = has_start,
 		.dtstart_utc = start,
 	};
-	int rc = recurrence_parse(&spec, r, e);
-	if (rc && e && strcmp(e->field, "rrule") == 0)
-		snprintf(e->field, sizeof(e->field), "recurrence_rule");
-	return rc;
+	return recurrence_parse(&spec, r, e);
 }
 
 int series_next_due(const struct task *t, int64_t now, char out[TIME_TEXT_MAX], struct err *e)

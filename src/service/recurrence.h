@@ -115,6 +115,8 @@ struct recurrence_spec {
 	unsigned weekdays_mask;         /* RECURRENCE_MO.. bits */
 	const char *rrule;              /* RFC 5545 RECUR value, optionally with an
 					   "RRULE:" prefix; NULL = absent */
+	const char *rrule_field;        /* the field errors about @rrule name;
+					   NULL = "rrule" */
 	const char *timezone;           /* IANA name; NULL = "UTC" */
 	const char *end_date;           /* "YYYY-MM-DD", inclusive in the task's
 					   zone; NULL = no end date */
@@ -161,7 +163,8 @@ struct recurrence {
 /*
  * recurrence_parse - validate @in and fill @out (overwritten; need not be
  * initialised). Returns 0, or TODO_EINVAL with @e naming the field
- * (recurrence_pattern, recurrence_interval, recurrence_weekdays, rrule,
+ * (recurrence_pattern, recurrence_interval, recurrence_weekdays, rrule or
+ * @in->rrule_field,
  * timezone or recurrence_end_date) and quoting the bad value; RRULE errors
  * give the 1-based column in @in->rrule. On error @out holds nothing to
  * release (releasing it is still safe). Supported RRULE parts: FREQ

@@ -110,6 +110,7 @@ struct rr_parse {
 	const char *val[RR_NPARTS];/* each part's value, NULL when absent */
 	size_t len[RR_NPARTS];
 	size_t col[RR_NPARTS];     /* 1-based column of the part's name */
+	const char *field;         /* the field errors name */
 	struct err *e;
 };
 
@@ -123,7 +124,7 @@ static int rr_fail(const struct rr_parse *rp, size_t col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	return err_set(rp->e, TODO_EINVAL, "rrule", "could not parse rrule \"%s\" at column %zu: %s",
+	return err_set(rp->e, TODO_EINVAL, rp->field, "could not parse rrule \"%s\" at column %zu: %s",
 		       recurrence__quote(rp->src, strlen(rp->src), q, sizeof(q)), col, why);
 }
 
@@ -354,16 +355,22 @@ static char *rr_canonical(const struct recurrence *r, const char *until, size_t 
 	return xstrdup(buf);
 }
 
-static int rrule_parse(const char *src, const struct zone *z, struct recurrence *out,
-		       struct err *e)
+/* The field that errors about @in->rrule name. */
+static const char *rrule_field(const struct recurrence_spec *in)
 {
-	struct rr_parse rp = { .src = src, .e = e };
+	return in->rrule_field ? in->rrule_field : "rrule";
+}
+
+static int rrule_parse(const char *src, const char *field, const struct zone *z,
+		       struct recurrence *out, struct err *e)
+{
+	struct rr_parse rp = { .src = src, .field = field, .e = e };
 	char q[QUOTE_MAX + 8];
 	size_t len = strlen(src);
 	if (len == 0)
-		return err_set(e, TODO_EINVAL, "rrule", "rrule must not be empty");
+		return err_set(e, TODO_EINVAL, field, "rrule must not be empty");
 	if (len > RECURRENCE_RRULE_MAX)
-		return err_set(e, TODO_EINVAL, "rrule", "rrule is too long: %zu bytes, at most %d allowed",
+		return err_set(e, TODO_EINVAL, field, "rrule is too long: %zu bytes, at most %d allowed",
 			       len, RECURRENCE_RRULE_MAX);
 	int rc = rr_split(&rp);
 	if (rc)
@@ -510,7 +517,7 @@ int recurrence_parse(const struct recurrence_spec *in, struct recurrence *out, s
 	if (in->rrule) {
 		rc = TODO_EINVAL;
 		if (in->pattern && out->pattern != RECURRENCE_RRULE) {
-			err_set(e, rc, "rrule", "rrule cannot be combined with recurrence_pattern \"%s\"",
+			err_set(e, rc, rrule_field(in), "rrule cannot be combined with recurrence_pattern \"%s\"",
 				recurrence__quote(in->pattern, strlen(in->pattern), q, sizeof(q)));
 			goto out_release;
 		}
@@ -524,7 +531,7 @@ int recurrence_parse(const struct recurrence_spec *in, struct recurrence *out, s
 				"recurrence_weekdays cannot be combined with rrule (use BYDAY)");
 			goto out_release;
 		}
-		if ((rc = rrule_parse(in->rrule, z, out, e)))
+		if ((rc = rrule_parse(in->rrule, rrule_field(in), z, out, e)))
 			goto out_release;
 	} else if (out->pattern == RECURRENCE_NONE) {
 		const char *field = in->has_interval ? "recurrence_interval" :
@@ -562,7 +569,7 @@ int recurrence_parse(const struct recurrence_spec *in, struct recurrence *out, s
 					     "recurrence_end_date \"%s\" is before the series start %04d-%02d-%02d",
 					     in->end_date, c.year, c.month, c.day);
 			else
-				rc = err_set(e, TODO_EINVAL, "rrule",
+				rc = err_set(e, TODO_EINVAL, rrule_field(in),
 					     "rrule UNTIL of \"%s\" is before the series start %04d-%02d-%02dT%02d:%02d:%02d",
 					     out->rrule, c.year, c.month, c.day, c.hour, c.minute, c.second);
 			goto out_release;

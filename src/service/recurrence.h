@@ -164,8 +164,7 @@ struct recurrence {
  * recurrence_parse - validate @in and fill @out (overwritten; need not be
  * initialised). Returns 0, or TODO_EINVAL with @e naming the field
  * (recurrence_pattern, recurrence_interval, recurrence_weekdays, rrule or
- * @in->rrule_field,
- * timezone or recurrence_end_date) and quoting the bad value; RRULE errors
+ * @in->rrule_field, timezone or recurrence_end_date) and quoting the bad value; RRULE errors
  * give the 1-based column in @in->rrule. On error @out holds nothing to
  * release (releasing it is still safe). Supported RRULE parts: FREQ
  * (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, BYDAY (ordinals with MONTHLY

@@ -7,8 +7,8 @@
 #include <jansson.h>
 
 #include "base/alloc.h"
-#include "service/event.h"
 #include "json/codec_internal.h"
+#include "service/event.h"
 
 int reminder_json_parse_input(const uint8_t *body, size_t len, struct reminder_input *in,
 			      struct err *e)

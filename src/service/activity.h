@@ -30,7 +30,7 @@ struct activity_entry {
 	char *changes_json;            /* malloc'd JSON object */
 	char occurred_at[TIME_TEXT_MAX];
 	char recorded_at[TIME_TEXT_MAX];
-	struct activity_key key;       /* filled by activity_list */
+	struct activity_key key;       /* filled by activity_repo_list */
 };
 
 /* activity_entries_free - free @a[0..n) and the array. */

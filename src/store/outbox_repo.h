@@ -1,7 +1,7 @@
 /*
  * outbox_repo.h - the transactional outbox table.
  *
- * Writers call outbox_insert inside the transaction of the change (see
+ * Writers call outbox_repo_insert inside the transaction of the change (see
  * db_tx_begin), so an event exists if and only if its change committed.
  * The relay claims rows inside its own transaction: only the oldest row of
  * each (topic, partition_key) is claimable, and claimed rows are locked
@@ -30,7 +30,7 @@ int outbox_repo_insert(const char *event_id, const char *event_type, const char 
 		  const char *partition_key, const char *payload, struct err *e);
 
 /* outbox_repo_claim - lock up to @limit publishable rows (in id order) in the
- * current transaction; *@rows is malloc'd (free with outbox_rows_free). */
+ * current transaction; *@rows is malloc'd (free with outbox_repo_rows_free). */
 int outbox_repo_claim(int limit, struct outbox_row **rows, size_t *n, struct err *e);
 void outbox_repo_rows_free(struct outbox_row *rows, size_t n);
 
@@ -46,7 +46,7 @@ int outbox_repo_defer(const int64_t *ids, size_t n, const char *error, struct er
 int outbox_repo_analyze(struct err *e);
 
 /* outbox_repo_oldest_age - the age in ms of the oldest row waiting (0 if none);
- * cheap at any backlog, unlike outbox_backlog's count. */
+ * cheap at any backlog, unlike outbox_repo_backlog's count. */
 int outbox_repo_oldest_age(int64_t *age_ms, struct err *e);
 
 /* outbox_repo_backlog - rows waiting, and the age of the oldest in ms (0 if none). */

@@ -71,12 +71,15 @@ static int record_changed(const char *user_id, const struct actor *actor,
 	return rc;
 }
 
-/* Lock the tasks carrying tag @tag_id. */
+/* Lock tag @tag_id, so no task gains it meanwhile, then the tasks that
+ * carry it. */
 static int lock_carriers(const char *user_id, int64_t tag_id, struct touched *out, struct err *e)
 {
 	int64_t *ids = NULL;
 	size_t n = 0;
-	int rc = tag_repo_task_ids(user_id, tag_id, &ids, &n, e);
+	int rc = tag_repo_lock(user_id, tag_id, e);
+	if (rc == 0)
+		rc = tag_repo_task_ids(user_id, tag_id, &ids, &n, e);
 	if (rc == 0)
 		rc = lock_tasks(user_id, ids, n, out, e);
 	free(ids);

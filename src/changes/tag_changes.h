@@ -8,7 +8,8 @@
  * consumer, one activity entry per task), all in one transaction with the
  * tag write. Attaching a tag that is already attached changes nothing.
  *
- * Tasks are locked in ascending id order. Errors: TODO_ENOTFOUND (field
+ * A rename or delete locks the tag first (no task can gain it meanwhile),
+ * then the tasks carrying it in ascending id order. Errors: TODO_ENOTFOUND (field
  * "task_id" or "tag_id"), TODO_ECONFLICT ("name" taken, or a concurrent
  * delete), TODO_EUNAVAIL; on any error nothing changed.
  */

@@ -97,6 +97,14 @@ static const struct db_stmt detach_stmt = {
 	3, false,
 };
 
+/* FOR UPDATE conflicts with the FOR KEY SHARE lock a new task_tags row
+ * takes on its tag: links to the tag wait until the caller commits. */
+static const struct db_stmt lock_stmt = {
+	"tag_lock",
+	"SELECT id FROM tags WHERE user_id = $1 AND id = $2 FOR UPDATE",
+	2, false,
+};
+
 static const struct db_stmt tasks_of_stmt = {
 	"tag_tasks_of",
 	"SELECT tt.task_id FROM task_tags tt JOIN tags g ON g.id = tt.tag_id "
@@ -356,4 +364,19 @@ int tag_repo_task_ids(const char *user_id, int64_t tag_id, int64_t **ids, size_t
 	*n = rows;
 	PQclear(r);
 	return 0;
+}
+
+int tag_repo_lock(const char *user_id, int64_t tag_id, struct err *e)
+{
+	char tagbuf[24];
+	snprintf(tagbuf, sizeof(tagbuf), "%" PRId64, tag_id);
+	const char *params[] = { user_id, tagbuf };
+	PGresult *r;
+	int rc = db__exec(&lock_stmt, params, &r, e);
+	if (rc)
+		return rc;
+	if (PQntuples(r) == 0)
+		rc = tag_not_found(tag_id, e);
+	PQclear(r);
+	return rc;
 }

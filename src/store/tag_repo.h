@@ -39,6 +39,10 @@ int tag_repo_set_task_tags(int64_t task_id, const int64_t *ids, size_t n, struct
  * task and the tag. */
 int tag_repo_attach(const char *user_id, int64_t task_id, int64_t tag_id, struct err *e);
 int tag_repo_detach(const char *user_id, int64_t task_id, int64_t tag_id, struct err *e);
+/* tag_repo_lock - lock the user's tag @tag_id until the end of the current
+ * transaction: no task can be linked to it meanwhile. TODO_ENOTFOUND
+ * (field "tag_id") when the user has no such tag. */
+int tag_repo_lock(const char *user_id, int64_t tag_id, struct err *e);
 /* tag_repo_task_ids - the ids of the user's tasks carrying tag @tag_id, in
  * ascending order (the order use cases lock them in); *@ids is malloc'd
  * (free it even when *@n is 0). */

@@ -178,6 +178,7 @@ struct serve_state {
 static void define_metrics(void)
 {
 	appcallback_metrics_define();
+	db_metrics_define();
 	api_metrics_define();
 	metrics_define("todod_build_info", METRIC_GAUGE, "Always 1; the version is a label.", NULL, 0);
 	metrics_define("todod_up", METRIC_GAUGE, "1 once todod is ready to serve, 0 while it starts.", NULL, 0);

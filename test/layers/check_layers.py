@@ -6,7 +6,7 @@ The layer order of todod, top to bottom (README, "A tour of the source"):
    1 main       main.c, todod.c: start-up, threads, shutdown
    2 callback/  the AppCallback dispatcher: OnInvoke -> api, OnTopicEvent ->
                 consumers, OnJobEvent -> jobs, health
-   3 api/ consumers/ jobs/
+   3 api/ consumers/ jobs/ realtime/
                 the front doors (siblings): thin handlers that parse, call a
                 use case (writes) or a repository (reads), and encode
    4 changes/   the use cases: every write transaction (tasks, series, tags,
@@ -38,7 +38,7 @@ import sys
 LAYERS = [
     ("main", [("main.c", "todod.c", "todod.h")]),
     ("callback", ["callback/"]),
-    ("front doors", ["api/", "consumers/", "jobs/"]),
+    ("front doors", ["api/", "consumers/", "jobs/", "realtime/"]),
     ("use cases", ["changes/"]),
     ("relay", ["events/"]),
     ("adapters", ["store/", "dapr/", "json/"]),

@@ -24,9 +24,10 @@
 # 429 and 5xx answers (daprd's 500 "app is not in a healthy state" counts as 5xx); err =
 # requests without an HTTP answer (timeouts after 10 s, connection errors); lag p99/max =
 # the outbox's oldest unpublished event's age (the oldest_age_ms of GET api/ops/outbox,
-# same SQL) sampled from PostgreSQL every 250 ms during the run - read from the database, not
-# through daprd, so the samples do not queue behind the load; drain = seconds after a POST
-# run until the outbox is empty again (the next run starts only then).
+# same SQL) sampled from PostgreSQL every 250 ms during the run and, after a POST run, until
+# the outbox is empty again - read from the database, not through daprd, so the samples do
+# not queue behind the load; drain = seconds after a POST run until the outbox is empty
+# (the next run starts only then).
 source "$(dirname "$0")/../../scripts/lib.sh"
 S=$TODOD_ROOT/scripts
 B=$TODOD_ROOT/test/bench
@@ -133,12 +134,14 @@ for profile in $PROFILES; do
 			sampler=$!
 			r=$("$tmp/loadgen" -base "$BASE" -mode "$mode" -c "$c" -d "${DUR}s" -users "$tmp/users.txt" |
 				sed -n 's/^RESULT //p')
+			# For POST the samples go on until the outbox has drained: the events written
+			# late in the run are still waiting then, and their lag counts too.
+			d=-
+			[ "$mode" = post ] && d=$(drain)
 			kill "$sampler" 2>/dev/null || true
 			wait "$sampler" 2>/dev/null || true
 			sampler=
 			read -r lp99 lmax <<<"$(lag_stats "$tmp/lag.txt")"
-			d=-
-			[ "$mode" = post ] && d=$(drain)
 			echo "$profile $c $mode $r lag_p99=$lp99 lag_max=$lmax drain=$d" >>"$results"
 			log "  $r lag_p99=${lp99}ms lag_max=${lmax}ms drain=${d}s"
 			# Let daprd's health probe recover before the next run (it may have marked the app

@@ -16,7 +16,11 @@ Authorization headers. Each case is one test id and asserts:
   * nothing changed: a fingerprint of the users' rows read straight from
     PostgreSQL (tasks, tags, task_tags, reminders, activity entries, and the
     global task and tag counts) is the same before and after;
-  * the service is alive afterwards: GET api/version answers 200.
+  * the service is alive: GET api/version answers 200 after the last case of each
+    group (a crash in between shows up anyway: daprd answers the next case with 500).
+
+daprd itself answers a few malformed requests with a 500 before todod sees them
+(see DAPRD_REFUSALS); those cases accept exactly that answer and nothing else.
 
 Requests are written byte by byte on a socket (not urllib), so paths, query
 strings, headers and bodies can carry bytes no HTTP library would send.
@@ -26,6 +30,7 @@ import http.client
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import time
@@ -44,8 +49,30 @@ DATABASE_URL = os.environ.get("TODOD_E2E_DATABASE_URL",
                               "postgres://todod:todod@127.0.0.1:%s/todod"
                               % os.environ.get("PGPORT_TODOD", "55432"))
 PREFIX = f"/v1.0/invoke/{APP_ID}/method/"
+
+# Requests daprd 1.18 refuses itself, with a 500, before todod sees them: todod cannot
+# answer them, so no change to todod can make them 4xx. A case marked `daprd=True` accepts
+# such a 500 only with one of these messages (any other 5xx still fails, and the database
+# and liveness checks apply as to every case):
+#   * a header value with bytes outside printable ASCII (also a TAB): grpc-go refuses it as
+#     metadata - {"code":13,"message":"header key \"authorization\" contains value with
+#     non-printable ASCII characters"};
+#   * a path that is not UTF-8 once percent-decoded: {"code":13,"message":"grpc: error
+#     while marshaling: string field contains invalid UTF-8"};
+#   * a NUL in the path: ERR_DIRECT_INVOKE "invalid method: method contains forbidden
+#     character";
+#   * a body over daprd's --max-body-size (4 MiB): ERR_DIRECT_INVOKE "stream too large".
+DAPRD_REFUSALS = [
+    r'^header key "[^"]+" contains value with non-printable ASCII characters$',
+    r"^grpc: error while marshaling: string field contains invalid UTF-8$",
+    r"invalid method: method contains forbidden character",
+    r"err: stream too large$",
+]
 RUN = f"bad{int(time.time() * 1000) % 10**9}"
-USER, OTHER = RUN, RUN + "-other"   # the target user and a second user whose data must stay put
+# Cases rotate over WORLDS copies of the data, each with its own target user and a second
+# user whose data must stay put, so no user passes the per-user rate limit (50 requests/s
+# by default, bucket 200): the corpus sends ~100 requests/s.
+WORLDS = 4
 NO_TASK = 9000000000000000000       # a valid id nobody has
 
 
@@ -145,6 +172,9 @@ class Case:
     headers: list = field(default_factory=list)
     expect: int | None = 400       # the exact status, or None: any 4xx
     ctype: str | None = "application/json"   # Content-Type when there is a body
+    daprd: bool = False            # daprd may refuse it itself with a 500 (see DAPRD_REFUSALS)
+    world: int = 0                 # which copy of the data (set by build_cases)
+    last_in_group: bool = False    # the group's last case also checks that the service is up
 
     @property
     def id(self):
@@ -212,13 +242,13 @@ AUTH_VARIANTS = [  # (name, Authorization value or None, status)
 def gen_auth(rng):
     out = []
     for verb, path, body in AUTH_ROUTES:
-        picks = AUTH_VARIANTS[:2] + rng.sample(AUTH_VARIANTS[2:], 4)
+        picks = AUTH_VARIANTS[:2] + rng.sample(AUTH_VARIANTS[2:], 3)
         if path in ("api/{u}/tasks",):
             picks = AUTH_VARIANTS
         for name, value, status in picks:
             slug = path.replace("api/{u}/", "").replace("/", "_").replace("{", "").replace("}", "")
             out.append(Case("auth", f"{verb}-{slug}-{name}", verb, path, body=body, auth=value,
-                            expect=status))
+                            expect=status, daprd=name == "non-ascii"))
     return out
 
 
@@ -278,16 +308,15 @@ def gen_paths():
         Case("path", "user-bad-chars", "GET", "api/a%21b/tasks", auth=tok("a!b"), expect=400),
         Case("path", "user-space", "GET", "api/a%20b/tasks", auth=tok("a b"), expect=400),
         Case("path", "user-non-ascii", "GET", "api/%C3%BCser/tasks", auth=tok("\u00fcser"), expect=400),
-        Case("path", "user-invalid-utf8", "GET", "api/%FF%FE/tasks", expect=None),
-        Case("path", "user-nul", "GET", "api/{u}%00x/tasks", expect=None),
-        Case("path", "task-id-invalid-utf8", "GET", "api/{u}/tasks/%FF", expect=None),
-        Case("path", "task-id-raw-invalid-utf8", "GET", "api/{u}/tasks/" + raw(b"\xff\xfe"), expect=None),
-        Case("path", "task-id-nul", "GET", "api/{u}/tasks/{task}%00", expect=None),
-        Case("path", "encoded-slash", "GET", "api/{u}%2Ftasks", expect=None),
+        Case("path", "user-invalid-utf8", "GET", "api/%FF%FE/tasks", expect=None, daprd=True),
+        Case("path", "user-nul", "GET", "api/{u}%00x/tasks", expect=None, daprd=True),
+        Case("path", "task-id-invalid-utf8", "GET", "api/{u}/tasks/%FF", expect=None, daprd=True),
+        Case("path", "task-id-raw-invalid-utf8", "GET", "api/{u}/tasks/" + raw(b"\xff\xfe"), expect=None, daprd=True),
+        Case("path", "task-id-nul", "GET", "api/{u}/tasks/{task}%00", expect=None, daprd=True),
         Case("path", "dot-dot", "GET", "api/{u}/tasks/../../{o}/tasks", expect=None),
         Case("path", "dead-letter-topic-200", "GET", "api/ops/dead-letters/" + "t" * 200 + "/x", expect=400),
-        Case("path", "dead-letter-invalid-utf8", "GET", "api/ops/dead-letters/%FF%FE/%C3%28", expect=None),
-        Case("path", "dead-letter-nul", "GET", "api/ops/dead-letters/a%00b/c", expect=None),
+        Case("path", "dead-letter-invalid-utf8", "GET", "api/ops/dead-letters/%FF%FE/%C3%28", expect=None, daprd=True),
+        Case("path", "dead-letter-nul", "GET", "api/ops/dead-letters/a%00b/c", expect=None, daprd=True),
     ]
     # Bad ids in every id position of the route table.
     id_slots = [
@@ -323,7 +352,7 @@ def gen_paths():
                     ("upper-hex", "0123456789ABCDEF0123456789ABCDEF"),
                     ("non-hex", "0123456789abcdef0123456789abcdeg"), ("invalid-utf8", "%FF")]:
         c.append(Case("path", f"probe-{name}", "GET", "api/{u}/selftest/" + v,
-                      expect=400 if "%" not in v else None))
+                      expect=400 if "%" not in v else None, daprd="%" in v))
     return c
 
 
@@ -420,8 +449,8 @@ def gen_filters(rng):
         ("150-id-comparisons", "||".join("id=1" for _ in range(150))),
         ("333-id-comparisons", "||".join("id=1" for _ in range(333))),
         ("101-due-comparisons", "||".join("due<now" for _ in range(101))),
-        ("101-in-values", "id in (" + ",".join(str(i) for i in range(1, 102)) + ") && id in (" + ",".join(str(i) for i in range(1, 102)) + ")"),
-        ("2001-bytes", 'title ~ "' + "x" * 1990 + '"'),
+        ("101-in-lists", " || ".join("id in (1,2)" for _ in range(101))),
+        ("2001-bytes", 'title ~ "' + "x" * 1991 + '"'),
         ("33-parens", "(" * 33 + "id = 1" + ")" * 33),
         ("33-nots", "!" * 33 + "id = 1"),
         ("1000-parens", "(" * 1000 + "id = 1" + ")" * 1000),
@@ -637,6 +666,7 @@ RAW_BODIES = [
 
 
 def gen_raw_bodies():
+    rng = random.Random(SEED + 2)
     out = []
     targets = [("POST", "api/{u}/tasks"), ("PUT", "api/{u}/tasks/{task}"), ("POST", "api/{u}/tags"),
                ("PUT", "api/{u}/tags/{tag}"), ("POST", "api/{u}/tasks/{task}/reminder"),
@@ -646,12 +676,15 @@ def gen_raw_bodies():
             if path != "api/{u}/tasks" and name in ("nan", "infinity", "negative-zero", "duplicate-key-case",
                                                    "comment", "unquoted-key", "huge-integer"):
                 continue
+            if path != "api/{u}/tasks" and rng.random() < 0.5:
+                continue   # every body on POST tasks, a seeded half of them on the other routes
             slug = path.replace("api/{u}/", "").replace("/", "_").replace("{", "").replace("}", "")
             # daprd accepts bodies up to its own limit (4 MiB by default); todod's is 64 KiB.
             out.append(Case("raw-body", f"{verb}-{slug}-{name}", verb, path, body=body))
     # Past daprd's request limit: daprd itself refuses it (some 4xx), todod never sees it.
     out.append(Case("raw-body", "POST-tasks-5MiB", "POST", "api/{u}/tasks",
-                    body=json_bytes({"title": "a", "description": "x" * (5 << 20)}), expect=None))
+                    body=json_bytes({"title": "a", "description": "x" * (5 << 20)}), expect=None,
+                    daprd=True))
     # No body at all where one is required.
     for verb, path in targets:
         slug = path.replace("api/{u}/", "").replace("/", "_").replace("{", "").replace("}", "")
@@ -726,7 +759,8 @@ def gen_headers():
                             "multipart/form-data; boundary=x", "application/json; charset=utf-16",
                             "application/json; charset=latin1", "", "application/json" + "; x=y" * 500,
                             raw(b"application/\xff\xfejson"), "*/*"]):
-        out.append(Case("headers", f"content-type-{i}", "POST", "api/{u}/tasks", body=bad_task, ctype=ct))
+        out.append(Case("headers", f"content-type-{i}", "POST", "api/{u}/tasks", body=bad_task, ctype=ct,
+                        daprd="\udcff" in ct))
     out.append(Case("headers", "no-content-type", "POST", "api/{u}/tasks", body=bad_task, ctype=None))
     out.append(Case("headers", "utf16-body-and-charset", "POST", "api/{u}/tasks",
                     body='{"title":"a"}'.encode("utf-16"), ctype="application/json; charset=utf-16"))
@@ -743,13 +777,16 @@ def gen_headers():
              ("expect-continue", [("Expect", "100-continue")]),
              ("x-http-method-override", [("X-HTTP-Method-Override", "DELETE")])]
     for name, hdrs in extra:
-        out.append(Case("headers", name, "POST", "api/{u}/tasks", body=bad_task, headers=hdrs))
+        out.append(Case("headers", name, "POST", "api/{u}/tasks", body=bad_task, headers=hdrs,
+                        daprd=name == "non-ascii-header"))
     auth_shapes = [("lowercase-scheme-garbage", "bearer x.y.z"), ("double-space", "Bearer  x.y.z"),
                    ("tab", "Bearer\tx.y.z"), ("token-with-spaces", "Bearer a b c"),
                    ("two-bearers", "Bearer x.y.z, Bearer a.b.c"), ("only-scheme", "Bearer"),
                    ("digest", 'Digest username="u"'), ("very-long-3-parts", "Bearer " + ".".join(["Q" * 3000] * 3))]
     for name, value in auth_shapes:
-        out.append(Case("headers", f"auth-{name}", "GET", "api/{u}/tasks", auth=value, expect=401))
+        # daprd answers 431 itself when the header block passes its limit.
+        out.append(Case("headers", f"auth-{name}", "GET", "api/{u}/tasks", auth=value,
+                        expect=None if name.startswith("very-long") else 401, daprd=name == "tab"))
     return out
 
 
@@ -761,6 +798,9 @@ def build_cases():
     ids = [c.id for c in cases]
     dup = {i for i in ids if ids.count(i) > 1}
     assert not dup, f"duplicate case ids: {sorted(dup)}"
+    for i, c in enumerate(cases):
+        c.world = i % WORLDS
+        c.last_in_group = i + 1 == len(cases) or cases[i + 1].group != c.group
     return cases
 
 
@@ -778,12 +818,9 @@ def _api_json(verb, path, user, body=None):
     return json.loads(a.body)
 
 
-@pytest.fixture(scope="module")
-def world():
-    """Each user's data (every kind of row a route can change), and a psql session."""
-    if not SECRET:
-        pytest.fail("TODOD_E2E_JWT_SECRET must be set (scripts/test.sh sets it)")
-    u, o = USER, OTHER
+def make_world(n, db):
+    """One copy of every kind of row a route can change, for a target and a second user."""
+    u, o = f"{RUN}-{n}", f"{RUN}-{n}-other"
     tag = _api_json("POST", f"api/{u}/tags", u, {"name": "home", "color": "#A1B2C3"})["id"]
     tag2 = _api_json("POST", f"api/{u}/tags", u, {"name": "work"})["id"]
     task = _api_json("POST", f"api/{u}/tasks", u, {"title": "plain", "due_datetime": "2030-06-01T09:00:00Z",
@@ -797,15 +834,24 @@ def world():
     otask = _api_json("POST", f"api/{o}/tasks", o, {"title": "someone else's", "tags": ["private"]})["id"]
     otag = _api_json("GET", f"api/{o}/tags", o)["tags"][0]["id"]
     _api_json("POST", f"api/{o}/tasks/{otask}/reminder", o, {"remind_at": "2030-01-01T00:00:00Z"})
+    return dict(u=u, o=o, task=task, rtask=rtask, ctask=ctask, tag=tag, tag2=tag2, rem=rem,
+                otask=otask, otag=otag)
+
+
+@pytest.fixture(scope="module")
+def world():
+    """The worlds' ids, and a psql session."""
+    if not SECRET:
+        pytest.fail("TODOD_E2E_JWT_SECRET must be set (scripts/test.sh sets it)")
     db = Psql(DATABASE_URL)
+    worlds = [make_world(n, db) for n in range(WORLDS)]
     # Activity entries arrive asynchronously: wait until each user has one per task version.
-    for user in (u, o):
-        want = int(db.one(f"SELECT sum(version) FROM tasks WHERE user_id = '{user}'"))
-        poll(lambda: int(db.one(f"SELECT count(*) FROM activity_logs WHERE user_id = '{user}'")) >= want,
-             deadline_s=60, what=f"activity entries of {user}")
-    ids = dict(u=u, o=o, task=task, rtask=rtask, ctask=ctask, tag=tag, tag2=tag2, rem=rem,
-               otask=otask, otag=otag)
-    yield ids, db
+    for w in worlds:
+        for user in (w["u"], w["o"]):
+            want = int(db.one(f"SELECT sum(version) FROM tasks WHERE user_id = '{user}'"))
+            poll(lambda: int(db.one(f"SELECT count(*) FROM activity_logs WHERE user_id = '{user}'")) >= want,
+                 deadline_s=60, what=f"activity entries of {user}")
+    yield worlds, db
     db.close()
 
 
@@ -840,7 +886,8 @@ def auth_header(auth, ids):
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input(world, case):
-    ids, db = world
+    worlds, db = world
+    ids = worlds[case.world]
     fp_sql = fingerprint_sql([ids["u"], ids["o"]])
     before = db.one(fp_sql)
     target = enc(PREFIX + fill(case.path, ids)) + (b"?" + enc(fill(case.query, ids)) if case.query is not None else b"")
@@ -854,20 +901,26 @@ def test_bad_input(world, case):
     headers += case.headers
     ans = send(case.verb, target, headers, body)
     where = f"{case.verb} {target[:300]!r} body={(body or b'')[:200]!r}"
-    assert ans.status < 500, f"{where} -> {ans}"
-    if case.expect is not None:
-        assert ans.status == case.expect, f"{where} -> {ans}, want {case.expect}"
-    else:
-        assert 400 <= ans.status < 500, f"{where} -> {ans}, want a 4xx"
     try:
         message = json.loads(ans.body).get("message")
     except (ValueError, AttributeError):
-        message = None
+        # Go's HTTP server (inside daprd) answers a few refusals in plain text, e.g.
+        # "431 Request Header Fields Too Large"; todod's own errors are always JSON.
+        message = ans.body.decode("utf-8", "replace").strip() if case.expect is None else None
+    if case.daprd and ans.status == 500 and any(re.search(p, message or "") for p in DAPRD_REFUSALS):
+        pass   # refused by daprd before todod (see DAPRD_REFUSALS)
+    else:
+        assert ans.status < 500, f"{where} -> {ans}"
+        if case.expect is not None:
+            assert ans.status == case.expect, f"{where} -> {ans}, want {case.expect}"
+        else:
+            assert 400 <= ans.status < 500, f"{where} -> {ans}, want a 4xx"
     assert message, f"{where} -> {ans}: no error message"
     after = db.one(fp_sql)
     assert after == before, f"{where} -> {ans} changed the database"
-    alive = send("GET", enc(PREFIX + "api/version"), [], None)
-    assert alive.status == 200, f"after {where}: GET api/version -> {alive}"
+    if case.last_in_group:
+        alive = send("GET", enc(PREFIX + "api/version"), [], None)
+        assert alive.status == 200, f"after the {case.group} group: GET api/version -> {alive}"
 
 
 def test_corpus_size():

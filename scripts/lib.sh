@@ -60,3 +60,15 @@ stop_pidfile() {
 	fi
 	rm -f "$f"
 }
+
+# reserve_ports: keep the kernel from handing our fixed service ports (daprd, scheduler and its
+# etcd, Kafka, PostgreSQL, the test API server) to outgoing connections as ephemeral ports. A
+# load test opens thousands of client sockets; one that lands on, say, 52380 makes the next
+# scheduler's etcd fail with "address already in use". Best effort: needs root.
+TODOD_RESERVED_PORTS=3500-3600,9092-9099,16443,19090-19400,23790-23800,50000-50100,52370-52420,55432-55480
+reserve_ports() {
+	local f=/proc/sys/net/ipv4/ip_local_reserved_ports
+	[ -w "$f" ] || return 0
+	[ "$(cat "$f")" = "$TODOD_RESERVED_PORTS" ] && return 0
+	echo "$TODOD_RESERVED_PORTS" >"$f" 2>/dev/null || log "could not reserve ports $TODOD_RESERVED_PORTS (not root?)"
+}

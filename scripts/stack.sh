@@ -62,6 +62,7 @@ wait_ready() {
 
 up() {
 	local t0=$SECONDS
+	reserve_ports
 	"$S/pg.sh" start
 	[ "$TODOD_PROFILE" = kafka ] && "$S/kafka.sh" start
 	"$S/scheduler.sh" start

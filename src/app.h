@@ -19,9 +19,15 @@
 
 struct dapr_client;
 struct probe_log;
+struct ratelimit;
 
 struct app {
 	atomic_bool ready;
+	/* Monotonic ms of the health checker's last successful database ping
+	 * (0: none yet). HealthCheck reads it; it never queries the database. */
+	atomic_llong db_ok_ms;
+	int db_stale_ms;              /* older than this: the database is down */
+	struct ratelimit *limiter;    /* per-user request buckets, or NULL (off) */
 	const struct config *cfg;
 	const uint8_t *jwt_key;
 	size_t jwt_key_len;

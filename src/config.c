@@ -33,6 +33,7 @@ static int env_long(const char *name, long def, long min, long max, long *out, s
 int config_load(struct config *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
+	long queue, rps, burst, lag, health;
 	long port, workers, maxmsg, maxbody, grace, startup, dapr_port, batch, poll, recon, rgrace;
 	int rc;
 	if ((rc = env_long("TODOD_APP_PORT", 50051, 0, 65535, &port, e)) ||
@@ -45,7 +46,12 @@ int config_load(struct config *c, struct err *e)
 	    (rc = env_long("TODOD_RELAY_BATCH", 500, 1, 10000, &batch, e)) ||
 	    (rc = env_long("TODOD_RELAY_POLL_MS", 50, 1, 60000, &poll, e)) ||
 	    (rc = env_long("TODOD_RECONCILE_INTERVAL_MS", 15000, 100, 3600000, &recon, e)) ||
-	    (rc = env_long("TODOD_REMINDER_GRACE_S", 10, 1, 3600, &rgrace, e)))
+	    (rc = env_long("TODOD_REMINDER_GRACE_S", 10, 1, 3600, &rgrace, e)) ||
+	    (rc = env_long("TODOD_QUEUE_MAX", 128, 1, 100000, &queue, e)) ||
+	    (rc = env_long("TODOD_RATE_LIMIT_RPS", 50, 0, 1000000, &rps, e)) ||
+	    (rc = env_long("TODOD_RATE_LIMIT_BURST", 200, 1, 1000000, &burst, e)) ||
+	    (rc = env_long("TODOD_MAX_EVENT_LAG_MS", 10000, 0, 3600000, &lag, e)) ||
+	    (rc = env_long("TODOD_HEALTH_INTERVAL_MS", 1000, 50, 60000, &health, e)))
 		return rc;
 	snprintf(c->listen_addr, sizeof(c->listen_addr), "%s:%ld",
 		 env_or("TODOD_APP_ADDRESS", "127.0.0.1"), port);
@@ -64,6 +70,11 @@ int config_load(struct config *c, struct err *e)
 	c->pubsub_name = env_or("TODOD_PUBSUB", "pubsub");
 	c->migrations_dir = env_or("TODOD_MIGRATIONS_DIR", TODOD_DEFAULT_MIGRATIONS_DIR);
 	c->workers = (int)workers;
+	c->queue_max = (int)queue;
+	c->rate_limit_rps = (int)rps;
+	c->rate_limit_burst = (int)burst;
+	c->max_event_lag_ms = (int)lag;
+	c->health_interval_ms = (int)health;
 	c->max_message_bytes = (size_t)maxmsg;
 	c->max_body_bytes = (size_t)maxbody;
 	c->shutdown_grace_ms = (int)grace;
@@ -111,6 +122,13 @@ void config_usage(FILE *out)
 "  TODOD_PUBSUB             Dapr pub/sub component name [pubsub]\n"
 "  TODOD_MIGRATIONS_DIR     folder of NNNN_name.{up,down}.sql [the source tree's migrations/]\n"
 "  TODOD_WORKERS            gRPC worker threads = database connections [16]\n"
+"  TODOD_QUEUE_MAX          calls waiting for a worker; beyond it a call is refused at once\n"
+"                           with RESOURCE_EXHAUSTED (HTTP 429 through daprd) [128]\n"
+"  TODOD_RATE_LIMIT_RPS     requests per second per user (token bucket), 0 = off [50]\n"
+"  TODOD_RATE_LIMIT_BURST   bucket size: requests a user may make at once [200]\n"
+"  TODOD_MAX_EVENT_LAG_MS   refuse writes (429) while the oldest unpublished event is older,\n"
+"                           0 = never [10000]\n"
+"  TODOD_HEALTH_INTERVAL_MS how often the health checker pings the database [1000]\n"
 "  TODOD_MAX_MESSAGE_BYTES  gRPC message limit, match daprd --max-body-size [4194304]\n"
 "  TODOD_MAX_BODY_BYTES     REST request body limit [65536]\n"
 "  TODOD_SHUTDOWN_GRACE_MS  time in-flight calls get on SIGTERM [10000]\n"

@@ -24,6 +24,11 @@ struct config {
 	const char *pubsub_name;      /* TODOD_PUBSUB */
 	const char *migrations_dir;   /* TODOD_MIGRATIONS_DIR */
 	int workers;                  /* TODOD_WORKERS */
+	int queue_max;                /* TODOD_QUEUE_MAX */
+	int rate_limit_rps;           /* TODOD_RATE_LIMIT_RPS (0: off) */
+	int rate_limit_burst;         /* TODOD_RATE_LIMIT_BURST */
+	int max_event_lag_ms;         /* TODOD_MAX_EVENT_LAG_MS (0: off) */
+	int health_interval_ms;       /* TODOD_HEALTH_INTERVAL_MS */
 	size_t max_message_bytes;     /* TODOD_MAX_MESSAGE_BYTES */
 	size_t max_body_bytes;        /* TODOD_MAX_BODY_BYTES */
 	int log_level;                /* TODOD_LOG_LEVEL */

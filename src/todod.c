@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "auth/jwt.h"
 #include "base/alloc.h"
 #include "base/log.h"
+#include "base/ratelimit.h"
 #include "config.h"
 #include "dapr/appcallback.h"
 #include "dapr/dapr_client.h"
@@ -96,6 +98,70 @@ static int jwt_key(struct dapr_client *dapr, const struct config *cfg, char **ke
 	return 0;
 }
 
+/* The health checker: a thread with its own database connection that pings
+ * PostgreSQL every TODOD_HEALTH_INTERVAL_MS and records the time of the last
+ * success in app->db_ok_ms. HealthCheck only reads that, so daprd's probe is
+ * answered at once however busy the workers are, and still tells the truth:
+ * a ping that fails or hangs lets the time go stale. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+	pthread_t thread;
+} health = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0 };
+
+static void *health_main(void *arg)
+{
+	struct app *app = arg;
+	bool was_ok = true;
+	pthread_mutex_lock(&health.lock);
+	while (!health.stop) {
+		pthread_mutex_unlock(&health.lock);
+		struct err e = { 0 };
+		bool ok = db_ping(&e) == 0;
+		if (ok)
+			atomic_store_explicit(&app->db_ok_ms, mono_ms(), memory_order_release);
+		if (ok != was_ok) {
+			char q[600];
+			if (ok)
+				log_info("database reachable again", NULL);
+			else
+				log_warn("database unreachable", "error=%s", log_quote(q, sizeof(q), e.msg));
+			was_ok = ok;
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		long ms = app->cfg->health_interval_ms;
+		until.tv_sec += ms / 1000;
+		until.tv_nsec += (ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&health.lock);
+		while (!health.stop && pthread_cond_timedwait(&health.cond, &health.lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&health.lock);
+	db_thread_release();
+	return NULL;
+}
+
+static int health_start(struct app *app)
+{
+	health.stop = false;
+	return pthread_create(&health.thread, NULL, health_main, app) == 0 ? 0 : TODO_EINTERNAL;
+}
+
+static void health_stop(void)
+{
+	pthread_mutex_lock(&health.lock);
+	health.stop = true;
+	pthread_cond_broadcast(&health.cond);
+	pthread_mutex_unlock(&health.lock);
+	pthread_join(health.thread, NULL);
+}
+
 static int cmd_serve(const struct config *cfg)
 {
 	sigset_t sigs;
@@ -106,14 +172,21 @@ static int cmd_serve(const struct config *cfg)
 
 	struct app app = { .cfg = cfg, .probes = probe_log_new() };
 	atomic_init(&app.ready, false);
+	atomic_init(&app.db_ok_ms, 0);
+	/* Three missed pings, or one that hangs that long, mean "down". */
+	app.db_stale_ms = 3 * cfg->health_interval_ms + 1000;
+	if (cfg->rate_limit_rps > 0)
+		app.limiter = ratelimit_new(cfg->rate_limit_rps, cfg->rate_limit_burst, 100000);
 	app.dapr = dapr_client_new(cfg->dapr_addr, cfg->dapr_api_token, cfg->max_message_bytes);
 
 	struct rpc_server_opts opts = {
 		.listen_addr = cfg->listen_addr,
 		.workers = cfg->workers,
+		.queue_max = cfg->queue_max,
 		.max_message_bytes = cfg->max_message_bytes,
 		.handler = appcallback_handle,
 		.handler_ctx = &app,
+		.inline_methods = appcallback_inline_methods,
 		.thread_exit = db_thread_release,
 	};
 	struct rpc_server *srv = NULL;
@@ -152,18 +225,22 @@ static int cmd_serve(const struct config *cfg)
 		goto out_stop_server;
 	}
 
+	if (health_start(&app) != 0) {
+		log_error("could not start the health checker", NULL);
+		goto out_stop_server;
+	}
 	struct relay_opts ropts = {
 		.dapr = app.dapr, .pubsub = cfg->pubsub_name,
 		.batch = cfg->relay_batch, .idle_poll_ms = cfg->relay_poll_ms,
 	};
 	if (relay_start(&ropts) != 0) {
 		log_error("could not start the outbox relay", NULL);
-		goto out_stop_server;
+		goto out_stop_health;
 	}
 	if (reminder_reconciler_start(cfg->reconcile_interval_ms, cfg->reminder_grace_s) != 0) {
 		log_error("could not start the reminder reconciler", NULL);
 		relay_stop();
-		goto out_stop_server;
+		goto out_stop_health;
 	}
 	atomic_store_explicit(&app.ready, true, memory_order_release);
 	log_info("ready", "version=%s diagnostics=%d", TODOD_VERSION, cfg->diagnostics);
@@ -173,11 +250,15 @@ static int cmd_serve(const struct config *cfg)
 	log_info("shutting down", "signal=%s inflight=%d", sig == SIGINT ? "SIGINT" : "SIGTERM",
 		 rpc_server_inflight(srv));
 	status = 0;
-
-out_stop_server:
 	rpc_server_stop(srv, cfg->shutdown_grace_ms);
+	srv = NULL;
 	reminder_reconciler_stop();
 	relay_stop();   /* after the server: in-flight writes may still nudge it */
+out_stop_health:
+	health_stop();
+out_stop_server:
+	if (srv)
+		rpc_server_stop(srv, cfg->shutdown_grace_ms);
 	db_thread_release();
 	log_info("stopped", "status=%d", status);
 out_free_app:
@@ -185,6 +266,7 @@ out_free_app:
 	free(url);
 	dapr_client_free(app.dapr);
 	probe_log_free(app.probes);
+	ratelimit_free(app.limiter);
 	return status;
 }
 

@@ -2,6 +2,7 @@
 #include "api/api.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,21 +29,43 @@ static int positive(const char *s, const char *field, long long max, long long *
 	return 0;
 }
 
+/* "b<digits>.<digits>" with both numbers in range; false otherwise. */
+static bool cursor_decode(const char *v, struct activity_key *out)
+{
+	if (v[0] != 'b' || !(v[1] >= '0' && v[1] <= '9'))
+		return false;
+	char *end = NULL;
+	errno = 0;
+	long long us = strtoll(v + 1, &end, 10);
+	if (errno || *end != '.' || !(end[1] >= '0' && end[1] <= '9'))
+		return false;
+	const char *idp = end + 1;
+	long long id = strtoll(idp, &end, 10);
+	if (errno || *end || id <= 0)
+		return false;
+	out->occurred_us = us;
+	out->id = id;
+	return true;
+}
+
 int api_activity_list(struct http_request *req, struct http_response *resp)
 {
 	struct err *e = &resp->err;
 	struct query q;
 	static const char *const known[] = { "limit", "cursor", "task_id", NULL };
-	long long limit = ACTIVITY_LIMIT_DEFAULT, before = 0, task_id = 0;
+	long long limit = ACTIVITY_LIMIT_DEFAULT, task_id = 0;
+	struct activity_key before = { 0 };
+	bool has_before = false;
 	int rc = query_parse(req->query, &q, e);
 	if (rc == 0)
 		rc = query_check_known(&q, known, e);
 	const char *v;
 	if (rc == 0 && (v = query_get(&q, "limit")))
 		rc = positive(v, "limit", ACTIVITY_LIMIT_MAX, &limit, e);
-	/* The cursor is opaque to clients: "a" followed by the last id seen. */
+	/* The cursor is opaque to clients: "b<occurred µs>.<id>" of the last entry seen. */
 	if (rc == 0 && (v = query_get(&q, "cursor"))) {
-		if (v[0] != 'a' || positive(v + 1, "cursor", INT64_MAX, &before, NULL) != 0)
+		has_before = cursor_decode(v, &before);
+		if (!has_before)
 			rc = err_set(e, TODO_EINVAL, "cursor", "cursor \"%.40s\" is not one this API returned", v);
 	}
 	if (rc == 0 && (v = query_get(&q, "task_id")))
@@ -52,12 +75,14 @@ int api_activity_list(struct http_request *req, struct http_response *resp)
 		return rc;
 	struct activity_entry *a;
 	size_t n;
-	rc = activity_list(http_param(req, "user_id"), task_id, before, (int)limit, &a, &n, e);
+	rc = activity_list(http_param(req, "user_id"), task_id, has_before ? &before : NULL,
+			   (int)limit, &a, &n, e);
 	if (rc)
 		return rc;
-	char cursor[32];
+	char cursor[48];
 	if (n == (size_t)limit)
-		snprintf(cursor, sizeof(cursor), "a%" PRId64, a[n - 1].id);
+		snprintf(cursor, sizeof(cursor), "b%" PRId64 ".%" PRId64, a[n - 1].key.occurred_us,
+			 a[n - 1].key.id);
 	resp->body = activity_json_list(a, n, n == (size_t)limit ? cursor : NULL);
 	activity_entries_free(a, n);
 	return 0;

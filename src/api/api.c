@@ -4,6 +4,8 @@
 #include <time.h>
 
 #include "auth/jwt.h"
+#include "base/ratelimit.h"
+#include "events/relay.h"
 #include "http/query.h"
 #include "http/router.h"
 #include "service/task.h"
@@ -44,6 +46,36 @@ static const struct route routes[] = {
 	{ HTTP_GET, "api/{user_id}/selftest/{probe_id}", api_selftest_status, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },
 };
 
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Admission of an authenticated request: the user's rate limit, and for a
+ * write, the event pipeline's lag. Both refusals are TODO_EBUSY (429):
+ * nothing was changed and the client should retry later. */
+static int admit(struct app *app, const struct http_request *req, const char *user, struct err *e)
+{
+	int64_t retry_ms;
+	if (app->limiter && !ratelimit_take(app->limiter, user, mono_us(), &retry_ms))
+		return err_set(e, TODO_EBUSY, NULL,
+			       "rate limit exceeded: at most %d requests per second per user "
+			       "(bursts of %d); retry in %lld ms", app->cfg->rate_limit_rps,
+			       app->cfg->rate_limit_burst, (long long)retry_ms);
+	int limit = app->cfg->max_event_lag_ms;
+	if (limit > 0 && req->verb != HTTP_GET && req->verb != HTTP_HEAD) {
+		int64_t lag = relay_lag_ms();
+		if (lag > limit)
+			return err_set(e, TODO_EBUSY, NULL,
+				       "writes are paused: the oldest unpublished event is %lld ms old, "
+				       "more than the limit of %d ms; retry later",
+				       (long long)lag, limit);
+	}
+	return 0;
+}
+
 int api_dispatch(struct app *app, struct http_request *req, struct http_response *resp)
 {
 	struct err *e = &resp->err;
@@ -65,6 +97,9 @@ int api_dispatch(struct app *app, struct http_request *req, struct http_response
 				       "token subject may not access the resources of user \"%.64s\"",
 				       user ? user : "");
 		rc = user_id_validate(user, e);
+		if (rc)
+			return rc;
+		rc = admit(app, req, user, e);
 		if (rc)
 			return rc;
 	}

@@ -34,6 +34,7 @@ const char *err_name(int code)
 	case TODO_ETOOBIG: return "body_too_large";
 	case TODO_EUNAVAIL: return "unavailable";
 	case TODO_ETIMEOUT: return "timeout";
+	case TODO_EBUSY: return "resource_exhausted";
 	default: return "internal";
 	}
 }

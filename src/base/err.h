@@ -26,6 +26,7 @@ enum todo_err {
 	TODO_EUNAVAIL = -8,    /* a dependency (database, daprd) is down (503) */
 	TODO_EINTERNAL = -9,   /* a bug or an unexpected failure (500) */
 	TODO_ETIMEOUT = -10,   /* a dependency did not answer in time (504) */
+	TODO_EBUSY = -11,      /* overloaded or rate-limited: retry later (429) */
 };
 
 #define ERR_FIELD_MAX 64

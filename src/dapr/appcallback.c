@@ -261,18 +261,23 @@ static void on_job_event(struct app *app, struct rpc_call *call, bool alpha1)
 	dapr__proto__runtime__v1__job_event_request__free_unpacked(in, NULL);
 }
 
+/* Answered on the gRPC poller thread (see APPCALLBACK_INLINE_METHODS): it
+ * must not block, so it reads the health checker's last result instead of
+ * querying the database, and never waits behind request work. */
 static void health_check(struct app *app, struct rpc_call *call)
 {
-	struct err e;
 	if (!ready(app, call))
 		return;
-	if (db_ping(&e) != 0) {
+	int64_t ok_ms = atomic_load_explicit(&app->db_ok_ms, memory_order_acquire);
+	if (ok_ms == 0 || mono_us() / 1000 - ok_ms > app->db_stale_ms) {
 		fail(call, RPC_UNAVAILABLE, "database unavailable%s", NULL);
 		return;
 	}
 	Dapr__Proto__Runtime__V1__HealthCheckResponse out = DAPR__PROTO__RUNTIME__V1__HEALTH_CHECK_RESPONSE__INIT;
 	reply(call, &out.base);
 }
+
+const char *const appcallback_inline_methods[] = { SVC_HEALTH "HealthCheck", NULL };
 
 void appcallback_handle(void *ctx, struct rpc_call *call)
 {

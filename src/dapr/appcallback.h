@@ -13,4 +13,9 @@
 /* appcallback_handle - the rpc_handler_fn of the server; @ctx is a struct app. */
 void appcallback_handle(void *ctx, struct rpc_call *call);
 
+/* appcallback_inline_methods - the methods the server must answer on its
+ * poller, never queued behind request work (HealthCheck: daprd marks the
+ * app unhealthy when its probe times out). NULL-terminated. */
+extern const char *const appcallback_inline_methods[];
+
 #endif

@@ -1,6 +1,7 @@
 #include "events/relay.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,14 @@ static struct {
 	bool nudged;
 	struct relay_opts opts;
 	struct relay_stats stats;
+	int batch;                /* rows claimed per round now (adapted) */
+	_Atomic int64_t lag_ms;   /* age of the oldest waiting row, as last measured */
 } R = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+int64_t relay_lag_ms(void)
+{
+	return atomic_load_explicit(&R.lag_ms, memory_order_relaxed);
+}
 
 void relay_nudge(void)
 {
@@ -104,7 +112,7 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 	if (rc)
 		goto out_fail;
 	int64_t t0 = mono_ms();
-	rc = outbox_claim(R.opts.batch, &rows, &n, &e);
+	rc = outbox_claim(R.batch, &rows, &n, &e);
 	*claim_ms = mono_ms() - t0;
 	if (rc || n == 0)
 		goto out_rollback;
@@ -192,10 +200,36 @@ static void wait_for_work(int ms)
 	pthread_mutex_unlock(&R.lock);
 }
 
+/* The lag figure (relay_lag_ms) is refreshed at most this often. */
+#define LAG_EVERY_MS 100
+/* A round should take well under the publish deadline of the Dapr client
+ * (5 s): a batch so large that its bulk publish nears the deadline fails
+ * whole and is retried whole, which is how the backlog once stalled. */
+#define ROUND_SLOW_MS 1000
+#define ROUND_FAST_MS 250
+#define BATCH_MIN 10
+
+/* Adapt the batch to the time a round takes: halve it after a slow or
+ * failed full round, double it (up to the configured batch) after a fast
+ * full one. */
+static void adapt_batch(int n, int64_t round_ms, bool failure)
+{
+	if (n <= 0)
+		return;
+	int b = R.batch;
+	if ((round_ms > ROUND_SLOW_MS || failure) && b > BATCH_MIN)
+		b = b / 2 > BATCH_MIN ? b / 2 : BATCH_MIN;
+	else if (!failure && n == b && round_ms < ROUND_FAST_MS && b < R.opts.batch)
+		b = 2 * b < R.opts.batch ? 2 * b : R.opts.batch;
+	if (b != R.batch)
+		log_debug("relay batch adapted", "batch=%d round_ms=%lld", b, (long long)round_ms);
+	R.batch = b;
+}
+
 static void *relay_main(void *arg)
 {
 	(void)arg;
-	int64_t next_warn = 0, next_analyze = 0;
+	int64_t next_warn = 0, next_analyze = 0, next_lag = 0;
 	char last_error[ERR_MSG_MAX] = "";
 	for (;;) {
 		pthread_mutex_lock(&R.lock);
@@ -204,8 +238,16 @@ static void *relay_main(void *arg)
 		if (stop)
 			break;
 		bool failure = false;
-		int64_t claim_ms;
+		int64_t claim_ms, t0 = mono_ms();
 		int n = round_once(&failure, last_error, sizeof(last_error), &claim_ms);
+		adapt_batch(n, mono_ms() - t0, failure);
+		if (mono_ms() >= next_lag) {
+			struct err le;
+			int64_t age;
+			if (outbox_oldest_age(&age, &le) == 0)
+				atomic_store_explicit(&R.lag_ms, age, memory_order_relaxed);
+			next_lag = mono_ms() + LAG_EVERY_MS;
+		}
 		/* The outbox is a queue: autovacuum often records it nearly empty
 		 * (reltuples ~0) over many pages left by an earlier backlog, and
 		 * with that estimate the planner may probe "an older row of the
@@ -241,6 +283,7 @@ int relay_start(const struct relay_opts *opts)
 {
 	pthread_mutex_lock(&R.lock);
 	R.opts = *opts;
+	R.batch = opts->batch;
 	R.stopping = false;
 	R.running = true;
 	pthread_mutex_unlock(&R.lock);

@@ -40,6 +40,11 @@ void relay_stop(void);
 /* relay_nudge - wake the relay now (cheap; safe to call when not started). */
 void relay_nudge(void);
 
+/* relay_lag_ms - the age of the oldest outbox row waiting to be published,
+ * as the relay last measured it (every 100 ms while it runs; 0 before it
+ * started). The API refuses writes while it is over TODOD_MAX_EVENT_LAG_MS. */
+int64_t relay_lag_ms(void);
+
 /* relay_get_stats - counters of this process's relay. */
 void relay_get_stats(struct relay_stats *out);
 

@@ -82,7 +82,8 @@ int router_match(const struct route *routes, size_t n, struct http_request *req,
 	size_t plen = strlen(path);
 	char trimmed[1024];
 	if (plen >= sizeof(trimmed))
-		return err_set(e, TODO_ENOTFOUND, NULL, "no route for a path of %zu bytes", plen);
+		return err_set(e, TODO_EINVAL, "path", "path is %zu bytes, more than the limit of %zu",
+			       plen, sizeof(trimmed) - 1);
 	memcpy(trimmed, path, plen + 1);
 	while (plen > 0 && trimmed[plen - 1] == '/')
 		trimmed[--plen] = '\0';

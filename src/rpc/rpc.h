@@ -5,13 +5,20 @@
  * pairs; only rpc_server.c and rpc_client.c include <grpc/...>. A gRPC
  * upgrade therefore touches this folder alone.
  *
- * Server: a completion-queue loop served by a pool of worker threads. Each
- * call is a heap struct used as its own completion tag, with a state field
- * and one outstanding batch at a time. A handler runs on the worker thread
- * that received the request and may block (PostgreSQL, daprd calls), so the
- * pool size bounds concurrent work. Methods are not registered: every call
- * reaches the one handler, which answers RPC_UNIMPLEMENTED for methods it
- * does not know (daprd's fall-backs key on that code).
+ * Server: one completion queue polled by a poller thread, which only moves
+ * calls along (accept, read the request, send the answer) and never blocks
+ * on a handler. Each call is a heap struct used as its own completion tag,
+ * with a state field and one outstanding batch at a time. A received call
+ * goes into a bounded work queue served by a pool of worker threads; a
+ * handler runs on a worker and may block (PostgreSQL, daprd calls), so the
+ * pool size bounds concurrent work and the queue bounds waiting work. When
+ * the queue is full the call is answered RPC_RESOURCE_EXHAUSTED at once
+ * ("shed"), so overload turns into quick retryable refusals instead of
+ * unbounded waits. Methods listed as inline (health checks) are handled on
+ * the poller itself and never wait behind request work; their handler must
+ * not block. Methods are not registered: every call reaches the one
+ * handler, which answers RPC_UNIMPLEMENTED for methods it does not know
+ * (daprd's fall-backs key on that code).
  *
  * Client: blocking unary calls with a deadline over one shared channel, safe
  * to use from any thread.
@@ -86,10 +93,23 @@ typedef void (*rpc_handler_fn)(void *ctx, struct rpc_call *call);
 struct rpc_server_opts {
 	const char *listen_addr;      /* "127.0.0.1:50051" */
 	int workers;                  /* worker threads, >= 1 */
+	int queue_max;                /* received calls waiting for a worker, >= 1 */
 	size_t max_message_bytes;     /* receive and send limit */
 	rpc_handler_fn handler;
 	void *handler_ctx;
+	/* NULL-terminated full method names handled on the poller thread, never
+	 * queued and never shed (the handler must not block for them), or NULL. */
+	const char *const *inline_methods;
 	void (*thread_exit)(void);    /* called by each worker before it ends, or NULL */
+};
+
+/* Counters of a running server (monotonic totals and current gauges). */
+struct rpc_server_stats {
+	int inflight;                 /* calls accepted and not yet finished */
+	int queued;                   /* calls waiting for a worker now */
+	int busy_workers;             /* workers running a handler now */
+	uint64_t handled;             /* calls answered by a worker or inline */
+	uint64_t shed;                /* calls refused because the queue was full */
 };
 
 struct rpc_server;
@@ -105,6 +125,9 @@ void rpc_server_stop(struct rpc_server *srv, int grace_ms);
 
 /* rpc_server_inflight - calls being handled right now (for logs and tests). */
 int rpc_server_inflight(struct rpc_server *srv);
+
+/* rpc_server_stats - a consistent snapshot of the counters above. */
+void rpc_server_stats(struct rpc_server *srv, struct rpc_server_stats *out);
 
 /* ---- client ---- */
 

@@ -1,21 +1,28 @@
 /*
- * rpc_server.c - the gRPC server: completion-queue loop and worker pool.
+ * rpc_server.c - the gRPC server: completion-queue poller, bounded work
+ * queue and worker pool.
  *
  * Shape follows gRPC's test/core/memory_usage/server.c: each call is a
  * struct used as its own tag, its state says which batch just completed,
  * and a call has at most one batch outstanding. A fresh request_call is
  * armed before the received call is handled, so the server never stops
- * listening while handlers block.
+ * listening. Only the poller thread reads the completion queue, and it
+ * never runs a blocking handler: a received call is queued for a worker,
+ * answered inline (health), or shed with RESOURCE_EXHAUSTED when the queue
+ * is full. Workers start the send batch of the call they handled; its
+ * completion comes back to the poller.
  */
 #include "rpc/rpc.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <grpc/grpc.h>
 #include <grpc/grpc_security.h>
+#include <grpc/slice.h>
 #include <grpc/support/time.h>
 
 #include "base/alloc.h"
@@ -41,19 +48,31 @@ struct server_call {
 	int cancelled;
 };
 
+/* Requests armed at any time: the poller re-arms as each one is matched,
+ * so this only smooths bursts of new calls. */
+#define ARMED_REQUESTS 32
+
 struct rpc_server {
 	struct rpc_server_opts opts;
 	grpc_server *server;
 	grpc_completion_queue *cq;
-	pthread_t *threads;
+	pthread_t poller;
+	pthread_t *threads;       /* workers */
 	int nthreads;
 
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	pthread_mutex_t lock;     /* guards everything below */
+	pthread_cond_t cond;      /* shutdown_done changed */
+	pthread_cond_t work;      /* the queue gained a call or was closed */
 	bool shutting_down;       /* no new request_call once set */
 	bool shutdown_done;       /* the server's shutdown tag arrived */
 	int inflight;             /* calls past CALL_REQUESTED */
 	int shutdown_tag;         /* address used as the shutdown tag */
+
+	struct server_call **queue;   /* ring of opts.queue_max calls */
+	int qhead, qlen;
+	bool qclosed;             /* workers exit once it is empty */
+	int busy;
+	uint64_t handled, shed;
 };
 
 static void arm(struct rpc_server *srv)
@@ -174,6 +193,62 @@ static void handle(struct server_call *c)
 	}
 }
 
+/* Answer @c with a status and no message, without a worker. */
+static void answer_status(struct server_call *c, int status, const char *msg)
+{
+	grpc_op ops[2];
+	memset(ops, 0, sizeof(ops));
+	c->status_details = grpc_slice_from_copied_string(msg);
+	ops[0].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+	ops[0].data.send_status_from_server.status = (grpc_status_code)status;
+	ops[0].data.send_status_from_server.status_details = &c->status_details;
+	ops[1].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+	ops[1].data.recv_close_on_server.cancelled = &c->cancelled;
+	c->state = CALL_SENDING;
+	if (grpc_call_start_batch(c->call, ops, 2, c, NULL) != GRPC_CALL_OK) {
+		log_error("rpc start_batch (status) failed", NULL);
+		call_done(c);
+	}
+}
+
+static bool is_inline(const struct rpc_server *srv, const struct server_call *c)
+{
+	const char *const *m = srv->opts.inline_methods;
+	for (; m && *m; m++)
+		if (grpc_slice_str_cmp(c->details.method, *m) == 0)
+			return true;
+	return false;
+}
+
+/* Queue a received call for a worker, or shed it when the queue is full. */
+static void dispatch(struct rpc_server *srv, struct server_call *c)
+{
+	if (is_inline(srv, c)) {
+		handle(c);
+		pthread_mutex_lock(&srv->lock);
+		srv->handled++;
+		pthread_mutex_unlock(&srv->lock);
+		return;
+	}
+	pthread_mutex_lock(&srv->lock);
+	int waiting = srv->qlen;
+	bool full = waiting >= srv->opts.queue_max;
+	if (full) {
+		srv->shed++;
+	} else {
+		srv->queue[(srv->qhead + srv->qlen) % srv->opts.queue_max] = c;
+		srv->qlen++;
+		pthread_cond_signal(&srv->work);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	if (full) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "todod is overloaded: %d requests are already waiting "
+			 "for %d workers; retry later", waiting, srv->opts.workers);
+		answer_status(c, RPC_RESOURCE_EXHAUSTED, msg);
+	}
+}
+
 static void on_event(struct rpc_server *srv, struct server_call *c, bool ok)
 {
 	switch (c->state) {
@@ -195,7 +270,7 @@ static void on_event(struct rpc_server *srv, struct server_call *c, bool ok)
 			call_done(c);
 			return;
 		}
-		handle(c);
+		dispatch(srv, c);
 		return;
 	case CALL_SENDING:
 		call_done(c);
@@ -203,7 +278,7 @@ static void on_event(struct rpc_server *srv, struct server_call *c, bool ok)
 	}
 }
 
-static void *worker(void *arg)
+static void *poller(void *arg)
 {
 	struct rpc_server *srv = arg;
 	for (;;) {
@@ -215,6 +290,7 @@ static void *worker(void *arg)
 		if (ev.type == GRPC_QUEUE_SHUTDOWN)
 			break;
 		if (ev.tag == &srv->shutdown_tag) {
+			/* Every call has finished: no worker starts a batch any more. */
 			pthread_mutex_lock(&srv->lock);
 			srv->shutdown_done = true;
 			pthread_cond_broadcast(&srv->cond);
@@ -224,6 +300,29 @@ static void *worker(void *arg)
 		}
 		on_event(srv, ev.tag, ev.success != 0);
 	}
+	return NULL;
+}
+
+static void *worker(void *arg)
+{
+	struct rpc_server *srv = arg;
+	pthread_mutex_lock(&srv->lock);
+	for (;;) {
+		while (srv->qlen == 0 && !srv->qclosed)
+			pthread_cond_wait(&srv->work, &srv->lock);
+		if (srv->qlen == 0)
+			break;
+		struct server_call *c = srv->queue[srv->qhead];
+		srv->qhead = (srv->qhead + 1) % srv->opts.queue_max;
+		srv->qlen--;
+		srv->busy++;
+		pthread_mutex_unlock(&srv->lock);
+		handle(c);
+		pthread_mutex_lock(&srv->lock);
+		srv->busy--;
+		srv->handled++;
+	}
+	pthread_mutex_unlock(&srv->lock);
 	if (srv->opts.thread_exit)
 		srv->opts.thread_exit();
 	return NULL;
@@ -233,8 +332,12 @@ int rpc_server_start(const struct rpc_server_opts *opts, struct rpc_server **out
 {
 	struct rpc_server *srv = xcalloc(1, sizeof(*srv));
 	srv->opts = *opts;
+	if (srv->opts.queue_max < 1)
+		srv->opts.queue_max = 1;
+	srv->queue = xcalloc((size_t)srv->opts.queue_max, sizeof(*srv->queue));
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->cond, NULL);
+	pthread_cond_init(&srv->work, NULL);
 
 	grpc_arg args[2];
 	memset(args, 0, sizeof(args));
@@ -260,23 +363,36 @@ int rpc_server_start(const struct rpc_server_opts *opts, struct rpc_server **out
 		grpc_completion_queue_destroy(srv->cq);
 		pthread_mutex_destroy(&srv->lock);
 		pthread_cond_destroy(&srv->cond);
+		pthread_cond_destroy(&srv->work);
+		free(srv->queue);
 		free(srv);
 		return TODO_EUNAVAIL;
 	}
 	grpc_server_start(srv->server);
 
-	/* One armed request per worker: at most that many calls wait for a thread. */
-	for (int i = 0; i < opts->workers; i++)
+	for (int i = 0; i < ARMED_REQUESTS; i++)
 		arm(srv);
 
 	srv->nthreads = opts->workers;
 	srv->threads = xcalloc((size_t)srv->nthreads, sizeof(pthread_t));
 	for (int i = 0; i < srv->nthreads; i++)
 		pthread_create(&srv->threads[i], NULL, worker, srv);
+	pthread_create(&srv->poller, NULL, poller, srv);
 	if (port)
 		*port = bound;
 	*out = srv;
 	return 0;
+}
+
+void rpc_server_stats(struct rpc_server *srv, struct rpc_server_stats *out)
+{
+	pthread_mutex_lock(&srv->lock);
+	out->inflight = srv->inflight;
+	out->queued = srv->qlen;
+	out->busy_workers = srv->busy;
+	out->handled = srv->handled;
+	out->shed = srv->shed;
+	pthread_mutex_unlock(&srv->lock);
 }
 
 int rpc_server_inflight(struct rpc_server *srv)
@@ -313,12 +429,21 @@ void rpc_server_stop(struct rpc_server *srv, int grace_ms)
 		log_warn("rpc grace period over, cancelling calls", "inflight=%d", left);
 		grpc_server_cancel_all_calls(srv->server);
 	}
+	/* The poller ends once the shutdown tag has come (every call finished);
+	 * only then may the idle workers go. */
+	pthread_join(srv->poller, NULL);
+	pthread_mutex_lock(&srv->lock);
+	srv->qclosed = true;
+	pthread_cond_broadcast(&srv->work);
+	pthread_mutex_unlock(&srv->lock);
 	for (int i = 0; i < srv->nthreads; i++)
 		pthread_join(srv->threads[i], NULL);
 	grpc_server_destroy(srv->server);
 	grpc_completion_queue_destroy(srv->cq);
 	pthread_mutex_destroy(&srv->lock);
 	pthread_cond_destroy(&srv->cond);
+	pthread_cond_destroy(&srv->work);
 	free(srv->threads);
+	free(srv->queue);
 	free(srv);
 }

@@ -21,10 +21,13 @@ static const struct db_stmt insert_stmt = {
 static const struct db_stmt list_stmt = {
 	"activity_list",
 	"SELECT id, event_id, user_id, task_id, action, task_version, actor_type, actor_id, "
-	"changes::text, " TS("occurred_at") ", " TS("recorded_at") " FROM activity_logs "
+	"changes::text, " TS("occurred_at") ", " TS("recorded_at") ", "
+	"(extract(epoch FROM occurred_at) * 1000000)::bigint FROM activity_logs "
 	"WHERE user_id = $1 AND ($2::bigint IS NULL OR task_id = $2::bigint) "
-	"AND ($3::bigint IS NULL OR id < $3::bigint) ORDER BY id DESC LIMIT $4",
-	4, true,
+	"AND ($3::bigint IS NULL OR (occurred_at, id) < "
+	"('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::bigint)) "
+	"ORDER BY occurred_at DESC, id DESC LIMIT $5",
+	5, true,
 };
 
 static const struct db_stmt dead_insert_stmt = {
@@ -58,14 +61,16 @@ int activity_insert(const struct activity_entry *a, bool *inserted, int64_t *id,
 	return 0;
 }
 
-int activity_list(const char *user_id, int64_t task_id, int64_t before_id, int limit,
-		  struct activity_entry **out, size_t *n, struct err *e)
+int activity_list(const char *user_id, int64_t task_id, const struct activity_key *before,
+		  int limit, struct activity_entry **out, size_t *n, struct err *e)
 {
-	char tbuf[24], bbuf[24], lbuf[16];
+	char tbuf[24], ubuf[24], bbuf[24], lbuf[16];
 	snprintf(tbuf, sizeof(tbuf), "%" PRId64, task_id);
-	snprintf(bbuf, sizeof(bbuf), "%" PRId64, before_id);
+	snprintf(ubuf, sizeof(ubuf), "%" PRId64, before ? before->occurred_us : 0);
+	snprintf(bbuf, sizeof(bbuf), "%" PRId64, before ? before->id : 0);
 	snprintf(lbuf, sizeof(lbuf), "%d", limit);
-	const char *params[] = { user_id, task_id ? tbuf : NULL, before_id ? bbuf : NULL, lbuf };
+	const char *params[] = { user_id, task_id ? tbuf : NULL, before ? ubuf : NULL,
+				 before ? bbuf : NULL, lbuf };
 	PGresult *r;
 	int rc = db__exec(&list_stmt, params, &r, e);
 	if (rc)
@@ -85,6 +90,8 @@ int activity_list(const char *user_id, int64_t task_id, int64_t before_id, int l
 		a[i].changes_json = xstrdup(PQgetvalue(r, row, 8));
 		snprintf(a[i].occurred_at, sizeof(a[i].occurred_at), "%s", PQgetvalue(r, row, 9));
 		snprintf(a[i].recorded_at, sizeof(a[i].recorded_at), "%s", PQgetvalue(r, row, 10));
+		a[i].key.occurred_us = strtoll(PQgetvalue(r, row, 11), NULL, 10);
+		a[i].key.id = a[i].id;
 	}
 	PQclear(r);
 	*out = a;

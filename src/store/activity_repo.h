@@ -12,6 +12,13 @@
 #include "base/err.h"
 #include "service/task.h"
 
+/* The position of an entry in the log's order: when its change happened
+ * (µs since the Unix epoch), then its row id. */
+struct activity_key {
+	int64_t occurred_us;
+	int64_t id;
+};
+
 struct activity_entry {
 	int64_t id;
 	char event_id[40];
@@ -24,6 +31,7 @@ struct activity_entry {
 	char *changes_json;            /* malloc'd JSON object */
 	char occurred_at[TIME_TEXT_MAX];
 	char recorded_at[TIME_TEXT_MAX];
+	struct activity_key key;       /* filled by activity_list */
 };
 
 /* activity_insert - record @a (id and recorded_at are ignored). Sets
@@ -31,11 +39,12 @@ struct activity_entry {
  * otherwise stores the new row id in *@id. */
 int activity_insert(const struct activity_entry *a, bool *inserted, int64_t *id, struct err *e);
 
-/* activity_list - the user's entries, newest first, with id < @before_id
- * (0: from the newest), of @task_id only when non-zero, at most @limit.
- * Free with activity_entries_free. */
-int activity_list(const char *user_id, int64_t task_id, int64_t before_id, int limit,
-		  struct activity_entry **out, size_t *n, struct err *e);
+/* activity_list - the user's entries in the order their changes happened,
+ * newest first (not the order events arrived: Kafka orders per task only),
+ * strictly after @before in that order (NULL: from the newest), of @task_id
+ * only when non-zero, at most @limit. Free with activity_entries_free. */
+int activity_list(const char *user_id, int64_t task_id, const struct activity_key *before,
+		  int limit, struct activity_entry **out, size_t *n, struct err *e);
 void activity_entries_free(struct activity_entry *a, size_t n);
 
 /* dead_letter_insert - remember a message seen on a dead-letter topic. */

@@ -47,6 +47,14 @@ static const struct db_stmt backlog_stmt = {
 	0, true,
 };
 
+/* The oldest row by id (the primary key: one index probe, whatever the backlog). */
+static const struct db_stmt oldest_stmt = {
+	"outbox_oldest_age",
+	"SELECT greatest((extract(epoch FROM clock_timestamp() - created_at) * 1000)::bigint, 0) "
+	"FROM outbox ORDER BY id LIMIT 1",
+	0, true,
+};
+
 int outbox_insert(const char *event_id, const char *event_type, const char *topic,
 		  const char *partition_key, const char *payload, struct err *e)
 {
@@ -150,6 +158,17 @@ int outbox_backlog(int64_t *count, int64_t *oldest_age_ms, struct err *e)
 		return rc;
 	*count = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	*oldest_age_ms = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+int outbox_oldest_age(int64_t *age_ms, struct err *e)
+{
+	PGresult *r;
+	int rc = db__exec(&oldest_stmt, NULL, &r, e);
+	if (rc)
+		return rc;
+	*age_ms = PQntuples(r) ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
 	PQclear(r);
 	return 0;
 }

@@ -45,6 +45,10 @@ int outbox_defer(const int64_t *ids, size_t n, const char *error, struct err *e)
  * outside a transaction. */
 int outbox_analyze(struct err *e);
 
+/* outbox_oldest_age - the age in ms of the oldest row waiting (0 if none);
+ * cheap at any backlog, unlike outbox_backlog's count. */
+int outbox_oldest_age(int64_t *age_ms, struct err *e);
+
 /* outbox_backlog - rows waiting, and the age of the oldest in ms (0 if none). */
 int outbox_backlog(int64_t *count, int64_t *oldest_age_ms, struct err *e);
 

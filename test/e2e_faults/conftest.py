@@ -240,7 +240,9 @@ def write(api, user_id, verb, task_id=None, timeout=10):
     dt = time.monotonic() - t0
     if r.status != 200:
         # daprd answers 500 when the app call broke mid-way: the outcome is unknown then.
-        kind = REJECTED if r.status in (400, 404, 409) else UNKNOWN
+        # 429: refused before anything happened (rate limit, full work queue, or
+        # writes paused while events lag): certainly not committed.
+        kind = REJECTED if r.status in (400, 404, 409, 429) else UNKNOWN
         return Outcome(kind, verb, task_id, status=r.status, error=r.body[:200], latency=dt)
     body = r.json()
     if verb == "delete":

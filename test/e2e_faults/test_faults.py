@@ -14,6 +14,7 @@ changes 1..k (the bursts never delete, so the table tells everything).
 import json
 import random
 import threading
+import os
 import time
 import urllib.error
 import urllib.request
@@ -161,13 +162,15 @@ def test_kill9_todod_during_burst(api, dapr_http, user):
 # ---------------------------------------------------------------- (d)
 
 KAFKA_OUTAGE_S = 30
+MAX_EVENT_LAG_MS = int(os.environ.get("TODOD_MAX_EVENT_LAG_MS", "10000"))
 RATE = 20               # writes per second
 WRITE_DEADLINE_S = 2.0
 
 
 def test_kafka_outage_api_answers_backlog_grows_then_drains(api, dapr_http, user):
     """Kafka stopped for 30 s while writes arrive at 20/s: every write answers
-    200 within 2 s, GET api/ops/outbox shows the backlog > 0 and growing, and
+    within 2 s, 200 until the oldest unpublished event is older than
+    TODOD_MAX_EVENT_LAG_MS and 429 "writes are paused" after that, GET api/ops/outbox shows the backlog > 0 and growing, and
     after Kafka is back the backlog drains to 0 and each of the N writes made
     (~800) appears exactly once in the activity log."""
     tasks = []
@@ -228,8 +231,15 @@ def test_kafka_outage_api_answers_backlog_grows_then_drains(api, dapr_http, user
     during = time.monotonic()
     drain_s = wait_drained(api, deadline_s=CATCH_UP_S)
 
-    slow = [o for o in outcomes if o.kind != OK or o.latency >= WRITE_DEADLINE_S]
+    # A write answers within 2 s: 200, or 429 once the oldest unpublished
+    # event is older than TODOD_MAX_EVENT_LAG_MS (writes are paused rather
+    # than piling up events the pipeline cannot carry).
+    paused = [o for o in outcomes if o.status == 429]
+    slow = [o for o in outcomes if (o.kind != OK and o.status != 429) or o.latency >= WRITE_DEADLINE_S]
     assert not slow, f"{len(slow)} of {len(outcomes)} writes failed or took >= 2 s: {slow[:5]}"
+    assert all("writes are paused" in o.error for o in paused), paused[:3]
+    if KAFKA_OUTAGE_S * 1000 > MAX_EVENT_LAG_MS + 5000:
+        assert paused, f"no write was paused during a {KAFKA_OUTAGE_S} s outage (limit {MAX_EVENT_LAG_MS} ms)"
     latencies = sorted(o.latency for o in outcomes)
     backlogs = [b for _, b in samples]
     assert max(backlogs) > 0, samples
@@ -244,8 +254,9 @@ def test_kafka_outage_api_answers_backlog_grows_then_drains(api, dapr_http, user
     b.outcomes = outcomes
     b.count = lambda kind: sum(1 for o in outcomes if o.kind == kind)
     committed, ok, unknown = assert_exactly_once(api, user, b, deadline_s=CATCH_UP_S)
-    assert committed == ok == len(outcomes) and unknown == 0
+    assert committed == ok == len(outcomes) - len(paused) and unknown == 0
     report("Kafka stopped 30 s under 20 writes/s", writes=len(outcomes), http_200=ok,
+           http_429_paused=len(paused),
            p50_ms=f"{latencies[len(latencies) // 2] * 1000:.0f}",
            max_ms=f"{latencies[-1] * 1000:.0f}",
            backlog_first=backlogs[0], backlog_last=backlogs[-1], backlog_max=max(backlogs),

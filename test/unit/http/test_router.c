@@ -232,6 +232,13 @@ static void test_oversize_segment_invalid(void **state)
 	assert_int_equal(e.code, TODO_EINVAL);
 	assert_null(req.route);
 	assert_has_substring(e.msg, "path segment too long (max 127 bytes)");
+
+	/* A whole path over 1023 bytes is refused naming the limit. */
+	char longpath[1200];
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[sizeof(longpath) - 1] = '\0';
+	assert_int_equal(route(HTTP_GET, longpath, &req, &e), TODO_EINVAL);
+	assert_has_substring(e.msg, "path is 1199 bytes, more than the limit of 1023");
 }
 
 static void test_verb_names(void **state)

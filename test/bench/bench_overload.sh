@@ -18,7 +18,8 @@
 # previous one is answered; the k-th request goes to user k mod BENCH_USERS; tokens are
 # minted from the development key of components/local/dev-secrets.json). wrk is not used
 # because it keeps one latency histogram over all answers, and the successes' latency is
-# what matters once the service sheds load with fast 429s.
+# what matters once the service sheds load with fast 429s. loadgen prints the first body of
+# each non-2xx status on stderr, so the log tells which 5xx a run got.
 #
 # Columns: ok/s successful (2xx) answers per second; p50/p99 of the successes' latency;
 # 429 and 5xx answers (daprd's 500 "app is not in a healthy state" counts as 5xx); err =
@@ -111,6 +112,7 @@ drain() {
 
 field() { sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 results=$tmp/results.txt
 : >"$results"
 for profile in $PROFILES; do
@@ -157,7 +159,8 @@ done
 
 echo
 echo "todod overload benchmark: ${DUR}s per run, $NUSERS users, through daprd on loopback,"
-echo "$(nproc) cores, $(date -u +%FT%TZ), commit $(git -C "$TODOD_ROOT" rev-parse --short HEAD)"
+echo "$(nproc) cores, $(date -u +%FT%TZ), commit $(git -C "$TODOD_ROOT" rev-parse --short HEAD),"
+echo "load average at the start $load0 (other work on the machine skews every figure)"
 echo
 echo "| profile | conns | route | ok/s | p50 ms | p99 ms | 429 | 5xx | err | lag p99 ms | lag max ms | drain s |"
 echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

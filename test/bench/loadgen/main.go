@@ -40,6 +40,10 @@ type tally struct {
 	n429, n5xx, n4xx, errs, ok int64
 }
 
+// samples keeps the first answer body of each distinct non-2xx status (and the first
+// transport error), printed on stderr so a run's 5xx can be told apart.
+var samples sync.Map
+
 func main() {
 	base := flag.String("base", "", "service-invocation base URL ending in /method/")
 	mode := flag.String("mode", "get", "get (list tasks) or post (create a task)")
@@ -86,9 +90,17 @@ func main() {
 				resp, err := client.Do(req)
 				if err != nil {
 					t.errs++
+					samples.LoadOrStore("error", err.Error())
 					continue
 				}
-				_, err = io.Copy(io.Discard, resp.Body)
+				var b []byte
+				if resp.StatusCode >= 300 {
+					b, err = io.ReadAll(io.LimitReader(resp.Body, 300))
+					samples.LoadOrStore(resp.StatusCode, string(b))
+				}
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+				}
 				resp.Body.Close()
 				ms := float64(time.Since(t0).Microseconds()) / 1000
 				switch {
@@ -119,6 +131,10 @@ func main() {
 		all.errs += t.errs
 	}
 	sort.Float64s(all.okLat)
+	samples.Range(func(k, v any) bool {
+		fmt.Fprintf(os.Stderr, "loadgen: first answer with status %v: %s\n", k, v)
+		return true
+	})
 	fmt.Printf("RESULT ok_rps=%.1f p50_ms=%.1f p99_ms=%.1f ok=%d n429=%d n5xx=%d n4xx=%d errors=%d secs=%.1f\n",
 		float64(all.ok)/secs, pct(all.okLat, 50), pct(all.okLat, 99), all.ok, all.n429, all.n5xx, all.n4xx,
 		all.errs, secs)

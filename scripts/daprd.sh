@@ -46,10 +46,11 @@ render_resources() {
 	mkdir -p "$dst"
 	for f in "$src"/*.yaml; do
 		sed -e "s|127\.0\.0\.1:9092|$KAFKA_BROKERS|g" \
-			-e "s|components/local/dev-secrets\.json|$dst/dev-secrets.json|" "$f" >"$dst/$(basename "$f")"
+			-e "s|components/local/dev-secrets\.json|$dst.dev-secrets.json|" "$f" >"$dst/$(basename "$f")"
 	done
+	# Beside the folder, not in it: daprd warns about every non-YAML file it finds there.
 	sed -e "s|127\.0\.0\.1:55432|127.0.0.1:$PGPORT_TODOD|" \
-		"$TODOD_ROOT/components/local/dev-secrets.json" >"$dst/dev-secrets.json"
+		"$TODOD_ROOT/components/local/dev-secrets.json" >"$dst.dev-secrets.json"
 	echo "$dst"
 }
 

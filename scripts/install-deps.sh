@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 PKGS=(
 	build-essential meson ninja-build pkg-config
 	libgrpc-dev protobuf-c-compiler libprotobuf-c-dev
-	libpq-dev libjansson-dev libcmocka-dev libjwt-dev libssl-dev
+	libpq-dev libjansson-dev libcmocka-dev libjwt-dev libssl-dev libwebsockets-dev
 	libical-dev tzdata
 	postgresql postgresql-contrib
 	openjdk-17-jre-headless maven

@@ -6,8 +6,9 @@
  * struct used as its own tag, its state says which batch just completed,
  * and a call has at most one batch outstanding. A fresh request_call is
  * armed before the received call is handled, so the server never stops
- * listening. Only the poller thread reads the completion queue, and it
- * never runs a blocking handler: a received call is queued for a worker,
+ * listening. Only the POLLERS poller threads read the completion queue
+ * (gRPC does the network I/O of every connection on them), and they never
+ * run a blocking handler: a received call is queued for a worker,
  * answered inline (health), or shed with RESOURCE_EXHAUSTED when the queue
  * is full. Workers start the send batch of the call they handled; its
  * completion comes back to the poller.
@@ -51,12 +52,15 @@ struct server_call {
 /* Requests armed at any time: the poller re-arms as each one is matched,
  * so this only smooths bursts of new calls. */
 #define ARMED_REQUESTS 32
+/* Threads reading the completion queue: two, so that one can poll the
+ * sockets while the other moves calls along. */
+#define POLLERS 2
 
 struct rpc_server {
 	struct rpc_server_opts opts;
 	grpc_server *server;
 	grpc_completion_queue *cq;
-	pthread_t poller;
+	pthread_t pollers[POLLERS];
 	pthread_t *threads;       /* workers */
 	int nthreads;
 
@@ -377,7 +381,8 @@ int rpc_server_start(const struct rpc_server_opts *opts, struct rpc_server **out
 	srv->threads = xcalloc((size_t)srv->nthreads, sizeof(pthread_t));
 	for (int i = 0; i < srv->nthreads; i++)
 		pthread_create(&srv->threads[i], NULL, worker, srv);
-	pthread_create(&srv->poller, NULL, poller, srv);
+	for (int i = 0; i < POLLERS; i++)
+		pthread_create(&srv->pollers[i], NULL, poller, srv);
 	if (port)
 		*port = bound;
 	*out = srv;
@@ -431,7 +436,8 @@ void rpc_server_stop(struct rpc_server *srv, int grace_ms)
 	}
 	/* The poller ends once the shutdown tag has come (every call finished);
 	 * only then may the idle workers go. */
-	pthread_join(srv->poller, NULL);
+	for (int i = 0; i < POLLERS; i++)
+		pthread_join(srv->pollers[i], NULL);
 	pthread_mutex_lock(&srv->lock);
 	srv->qclosed = true;
 	pthread_cond_broadcast(&srv->work);

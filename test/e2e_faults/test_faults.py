@@ -237,7 +237,7 @@ def test_kafka_outage_api_answers_backlog_grows_then_drains(api, dapr_http, user
     paused = [o for o in outcomes if o.status == 429]
     slow = [o for o in outcomes if (o.kind != OK and o.status != 429) or o.latency >= WRITE_DEADLINE_S]
     assert not slow, f"{len(slow)} of {len(outcomes)} writes failed or took >= 2 s: {slow[:5]}"
-    assert all("writes are paused" in o.error for o in paused), paused[:3]
+    assert all(b"writes are paused" in o.error for o in paused), paused[:3]
     if KAFKA_OUTAGE_S * 1000 > MAX_EVENT_LAG_MS + 5000:
         assert paused, f"no write was paused during a {KAFKA_OUTAGE_S} s outage (limit {MAX_EVENT_LAG_MS} ms)"
     latencies = sorted(o.latency for o in outcomes)

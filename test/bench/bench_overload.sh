@@ -45,7 +45,9 @@ DB=postgres://todod:todod@127.0.0.1:${PGPORT_TODOD:-55432}/todod
 # 2000 client connections plus as many in daprd: raise the descriptor limit before the
 # stack starts, so daprd and todod inherit it too.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-(($(ulimit -n) >= 8192)) || die "ulimit -n is $(ulimit -n); 2000 connections need at least 8192"
+maxc=$(tr ' ' '\n' <<<"$CONNS" | sort -n | tail -1)
+need=$((2 * maxc + 1024))   # the clients' sockets and daprd's, plus everything else
+(($(ulimit -n) >= need)) || die "ulimit -n is $(ulimit -n); $maxc connections need at least $need"
 
 tmp=$(mktemp -d)
 sampler=

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the whole request path: the real AppCallback
- * dispatcher (src/dapr/appcallback.c) with everything below it — route
+ * dispatcher (src/callback/appcallback.c) with everything below it — route
  * table, authentication, handlers, codecs, validation, the filter language
  * and the SQL builders — down to the database call, which is the recording
  * stub of db_stub.c (every statement is checked, then fails as if the

@@ -26,8 +26,8 @@ static unsigned digits_at(const char *s, size_t n)
 	return v;
 }
 
-/* The fraction, zone and end of a date-time from byte 19 on; adds the zone
- * offset to *@sec. */
+/* The fraction (1 to 9 digits), zone and end of a date-time from byte 19
+ * on; adds the zone offset to *@sec. */
 static enum time_parse_result parse_tail(const char *v, size_t n, int64_t *sec, int64_t *frac)
 {
 	size_t i = 19;
@@ -40,7 +40,7 @@ static enum time_parse_result parse_tail(const char *v, size_t n, int64_t *sec, 
 				*frac = *frac * 10 + (v[i] - '0');
 			i++;
 		}
-		if (i == k)
+		if (i == k || i - k > 9)
 			return TIME_BAD_FORM;
 		for (size_t j = i - k; j < 6; j++)
 			*frac *= 10;

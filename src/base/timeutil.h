@@ -1,7 +1,7 @@
 /*
  * timeutil.h - the one parser of timestamp text: RFC 3339 date-times (any
- * offset; 'T', 't' or a space between date and time; 'Z' or 'z'; any
- * number of fraction digits, cut to microseconds) and plain dates
+ * offset; 'T', 't' or a space between date and time; 'Z' or 'z'; 1 to 9
+ * fraction digits, cut to microseconds) and plain dates
  * (YYYY-MM-DD), in years 1..9999. Client input (due_datetime, end dates,
  * filter values) and the text the store returns ("...T09:00:00.123456Z")
  * go through it.

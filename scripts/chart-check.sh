@@ -118,7 +118,7 @@ for d in yaml.safe_load_all(sys.stdin):
 		if out=$("${kc[@]}" "$f" 2>&1); then
 			fail "kubeconform accepted $(basename "$f")"
 		elif grep -qF -- "$expect" <<<"$out"; then
-			pass "kubeconform refuses $(basename "$f"): $(grep -m1 -F -- "$expect" <<<"$out" | cut -c1-160)"
+			pass "kubeconform refuses $(basename "$f"): $(grep -m1 -F -- "$expect" <<<"$out" | sed "s|.*validation failed with||" | cut -c1-200)"
 		else
 			fail "kubeconform refused $(basename "$f") without \"$expect\":"$'\n'"$out"
 		fi
@@ -130,7 +130,7 @@ for d in yaml.safe_load_all(sys.stdin):
 		if out=$("$HELM" template todod "$CHART" --kube-version "$KUBE_VERSION" -f "$T/values-ci.yaml" -f "$f" 2>&1); then
 			fail "helm accepted bad values $(basename "$f")"
 		elif grep -qF -- "$expect" <<<"$out"; then
-			pass "helm refuses $(basename "$f"): $(grep -m1 -F -- "$expect" <<<"$out" | cut -c1-160)"
+			pass "helm refuses $(basename "$f"): $(grep -m1 -F -- "$expect" <<<"$out" | cut -c1-200)"
 		else
 			fail "helm refused $(basename "$f") without naming \"$expect\":"$'\n'"$out"
 		fi

@@ -65,12 +65,12 @@ install_helm() {
 }
 
 install_kubeconform() {
-	local recipe="go install github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION" t=$SECONDS
+	local recipe="go install -X main.version github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION" t=$SECONDS
 	fresh kubeconform "$recipe" "$KUBECONFORM" && return 0
 	log "building kubeconform $KUBECONFORM_VERSION (go install)"
 	mkdir -p "$(dirname "$KUBECONFORM")"
 	GOFLAGS=-buildvcs=false GOBIN=$(dirname "$KUBECONFORM") go install \
-		"github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
+		-ldflags "-s -w -X main.version=$KUBECONFORM_VERSION" "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
 	stamp kubeconform "$recipe"
 	log "kubeconform: $("$KUBECONFORM" -v) in $((SECONDS - t))s"
 }

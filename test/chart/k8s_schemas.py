@@ -19,14 +19,21 @@ import sys
 
 import yaml
 
-REF_PREFIX = "/api/_definitions.json#/$defs/"
+REF_PREFIXES = ("/api/_definitions.json#/$defs/", "#/$defs/")  # from a kind file; inside _definitions
+
+
+def ref_name(r):
+    for p in REF_PREFIXES:
+        if isinstance(r, str) and r.startswith(p):
+            return r[len(p):]
+    return None
 
 
 def refs_in(node, out):
     if isinstance(node, dict):
-        r = node.get("$ref")
-        if isinstance(r, str) and r.startswith(REF_PREFIX):
-            out.add(r[len(REF_PREFIX):])
+        r = ref_name(node.get("$ref"))
+        if r:
+            out.add(r)
         for v in node.values():
             refs_in(v, out)
     elif isinstance(node, list):
@@ -36,7 +43,7 @@ def refs_in(node, out):
 
 def rewrite(node):
     if isinstance(node, dict):
-        return {k: ("#/$defs/" + v[len(REF_PREFIX):] if k == "$ref" and isinstance(v, str) and v.startswith(REF_PREFIX) else rewrite(v))
+        return {k: ("#/definitions/" + ref_name(v) if k == "$ref" and ref_name(v) else rewrite(v))
                 for k, v in node.items()}
     if isinstance(node, list):
         return [rewrite(v) for v in node]
@@ -62,7 +69,9 @@ def builtin(src, out, files):
             need.add(d)
             refs_in(defs[d], todo)
         schema = rewrite(schema)
-        schema["$defs"] = {d: rewrite(defs[d]) for d in sorted(need)}
+        schema["definitions"] = {d: rewrite(defs[d]) for d in sorted(need)}
+        schema.pop("$id", None)  # kubeconform compiles it under its file path
+        schema["$schema"] = "http://json-schema.org/draft-07/schema#"
         tmp = os.path.join(out, name + ".tmp")
         with open(tmp, "w") as f:
             json.dump(schema, f)

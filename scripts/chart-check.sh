@@ -31,8 +31,11 @@ VALUE_SETS=(
 	"external-kafka:test/chart/values-external-kafka.yaml"
 	"all-features:test/chart/values-all-features.yaml"
 )
-fails=0
-pass() { log "ok: $*"; }
+fails=0 passes=0 t_all=$SECONDS
+pass() {
+	log "ok: $*"
+	passes=$((passes + 1))
+}
 fail() {
 	log "FAIL: $*"
 	fails=$((fails + 1))
@@ -333,6 +336,8 @@ stop)
 	;;
 *) die "usage: $0 [static|server|all|stop]" ;;
 esac
+# The summary line scripts/test.sh picks up.
+echo "$passes passed, $fails failed in $((SECONDS - t_all))s"
 if ((fails)); then
 	log "chart checks: $fails FAILED"
 	exit 1

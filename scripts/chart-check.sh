@@ -181,7 +181,7 @@ server_start() {
 		--listen-client-urls "http://127.0.0.1:$K8S_ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$K8S_ETCD_PORT" \
 		--listen-peer-urls "http://127.0.0.1:$K8S_ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$K8S_ETCD_PEER_PORT" \
 		--initial-cluster "chart-check=http://127.0.0.1:$K8S_ETCD_PEER_PORT" \
-		--listen-metrics-urls "" --log-level warn >"$TODOD_WORK/logs/etcd.log" 2>&1 &
+		--log-level warn >"$TODOD_WORK/logs/etcd.log" 2>&1 &
 	echo $! >"$s/etcd.pid"
 	wait_for_port 127.0.0.1 "$K8S_ETCD_PORT" 60 etcd
 	"$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$K8S_ETCD_PORT" \

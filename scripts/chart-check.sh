@@ -8,8 +8,9 @@
 #           error its first line names, and test/chart/bad-manifests/*.yaml by kubeconform.
 #   server  a real kube-apiserver + etcd on loopback (no nodes, no controllers): applies the CRDs,
 #           `helm install`s the chart with each values set into its own namespace (the server runs
-#           schema validation, CRD structural validation and admission), POSTs the hook Job with
-#           fieldValidation=Strict, `helm upgrade`s one release and checks that the pods would roll,
+#           schema validation, CRD structural validation and admission), creates every rendered object
+#           (hooks included) once more as a dry run with fieldValidation=Strict (unknown fields are
+#           errors), `helm upgrade`s one release and checks that the pods would roll,
 #           and makes sure the server refuses an invalid Component. Then stops both.
 # Ports: K8S_APISERVER_PORT (16443), K8S_ETCD_PORT (23790), K8S_ETCD_PEER_PORT (23800).
 # State and logs: $TODOD_WORK/k8s/ (etcd data is wiped at every start).
@@ -185,7 +186,7 @@ server_start() {
 	echo $! >"$s/etcd.pid"
 	wait_for_port 127.0.0.1 "$K8S_ETCD_PORT" 60 etcd
 	"$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$K8S_ETCD_PORT" \
-		--bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$K8S_APISERVER_PORT" \
+		--bind-address 127.0.0.1 --secure-port "$K8S_APISERVER_PORT" \
 		--tls-cert-file "$s/apiserver.crt" --tls-private-key-file "$s/apiserver.key" \
 		--service-account-issuer https://kubernetes.default.svc \
 		--service-account-key-file "$s/sa.pub" --service-account-signing-key-file "$s/sa.key" \
@@ -249,7 +250,7 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
 import json, sys
 items = json.load(sys.stdin)["items"]
 print(" ".join(i["metadata"]["name"] for i in items
-      if not any(c["type"] == "Established" and c["status"] == "True" for c in i.get("status", {}).get("conditions", []))))')
+      if not any(c["type"] == "Established" and c["status"] == "True" for c in (i.get("status") or {}).get("conditions") or [])))')
 		[ -z "$pending" ] && break
 		((SECONDS < deadline)) || die "CRDs not established within 60s: $pending"
 		sleep 0.5
@@ -275,15 +276,15 @@ print(r["manifest"].count("\nkind: ") + r["manifest"].startswith("kind: "), r["i
 			fail "helm install ($name):"$'\n'"$out"
 			continue
 		fi
-		# The hook Job, validated strictly by the server (dry run: no Job is left behind).
-		"$HELM" template todod "$CHART" --namespace "$ns" --kube-version "$KUBE_VERSION" "${vargs[@]}" \
-			--show-only templates/migrate-job.yaml | python3 -c 'import json,sys,yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)' >"$K8S_STATE/job.json"
-		code=$(kcurl POST "/apis/batch/v1/namespaces/$ns/jobs?fieldValidation=Strict&dryRun=All" \
-			-H 'Content-Type: application/json' --data-binary "@$K8S_STATE/job.json" -o "$K8S_STATE/job-reply.json" -w '%{http_code}')
-		if [ "$code" = 201 ]; then
-			pass "migration hook Job ($name) accepted by the server (fieldValidation=Strict, dry run)"
+		# Every rendered object, hooks included (the migration Job would wait forever for a node),
+		# created as a dry run with fieldValidation=Strict: unknown fields are errors there.
+		"$HELM" template todod "$CHART" --namespace "todod-strict-$name" --kube-version "$KUBE_VERSION" \
+			"${vargs[@]}" >"$K8S_STATE/$name.yaml"
+		if out=$(python3 "$T/server_dry_run.py" "https://127.0.0.1:$K8S_APISERVER_PORT" "$K8S_STATE/apiserver.crt" \
+			"$K8S_STATE/token" "todod-strict-$name" "$K8S_STATE/$name.yaml" 2>&1); then
+			pass "$(tail -1 <<<"$out") ($name, hook Job included)"
 		else
-			fail "migration hook Job ($name): HTTP $code $(head -c 800 "$K8S_STATE/job-reply.json")"
+			fail "server dry run ($name):"$'\n'"$out"
 		fi
 	done
 
@@ -318,6 +319,15 @@ import json, sys; print(json.load(sys.stdin)["data"]["token"])'; }
 		pass "server refuses a Component without version/metadata: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["message"][:160])' "$K8S_STATE/bad-reply.json")"
 	else
 		fail "server answered $code to an invalid Component (expected 422)"
+	fi
+	# ... and strict field validation is really on: a typo'd Deployment field is refused.
+	if out=$(python3 "$T/server_dry_run.py" "https://127.0.0.1:$K8S_APISERVER_PORT" "$K8S_STATE/apiserver.crt" \
+		"$K8S_STATE/token" todod-strict-default "$T/bad-manifests/deployment-typo.yaml" 2>&1); then
+		fail "server accepted bad-manifests/deployment-typo.yaml"
+	elif grep -q 'unknown field "spec.replica"' <<<"$out"; then
+		pass "server refuses an unknown Deployment field: $(grep -o 'unknown field "spec.replica"' <<<"$out")"
+	else
+		fail "server refused deployment-typo.yaml for another reason: $out"
 	fi
 	"${H[@]}" uninstall todod --namespace todod-external-kafka >/dev/null 2>&1 &&
 		pass "helm uninstall (external-kafka)" || fail "helm uninstall (external-kafka)"

@@ -14,7 +14,11 @@ KUBE_APISERVER=$K8S_CACHE/kubernetes-$KUBE_VERSION/kube-apiserver
 ETCD=$K8S_CACHE/etcd-$ETCD_VERSION/etcd
 
 # The Dapr and Strimzi CRDs (upstream files, kept outside the project; see its README).
-CRD_DIR=${CRD_DIR:-$TODOD_ROOT/../shared/reference/crds}
+# A clone elsewhere (CI) falls back to the machine's copy in /work/shared.
+if [ -z "${CRD_DIR:-}" ]; then
+	CRD_DIR=$TODOD_ROOT/../shared/reference/crds
+	[ -d "$CRD_DIR" ] || CRD_DIR=/work/shared/reference/crds
+fi
 
 export HELM_VERSION KUBECONFORM_VERSION KUBE_VERSION ETCD_VERSION K8S_CACHE HELM KUBECONFORM \
 	KUBE_APISERVER ETCD CRD_DIR

@@ -201,6 +201,9 @@ dockerfile() {
 	rm -f "$OCI_ARCHIVE"
 	"${B[@]}" push --quiet "$IMAGE_NAME:$VERSION-dockerfile" "oci-archive:$OCI_ARCHIVE:$IMAGE_NAME:$VERSION"
 	log "Dockerfile image built in $((SECONDS - t))s: $(du -h "$OCI_ARCHIVE" | cut -f1) $OCI_ARCHIVE"
+	# vfs keeps a full copy per layer (~8 GB here): drop the storage, the archive is what counts.
+	"${B[@]}" rmi --all --force >/dev/null 2>&1 || true
+	rm -rf "$root"
 	IMAGE_ALLOW_SHELL=1 check
 }
 

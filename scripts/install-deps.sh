@@ -10,6 +10,7 @@ PKGS=(
 	postgresql postgresql-contrib
 	openjdk-17-jre-headless maven
 	curl python3 wrk
+	mmdebstrap umoci skopeo openssl   # scripts/image.sh (container image without an engine)
 	clang-14 libclang-rt-14-dev   # optional libFuzzer targets in test/fuzz
 )
 

@@ -9,6 +9,11 @@
 #   integration      todod's AppCallback over gRPC against a real PostgreSQL (incl. a restart);
 #                    overload: health while workers are blocked, shedding, rate limit, lag pause
 #   migrations       every migration down and up on a populated database; the migration lock
+#   chart            charts/todod: helm lint --strict, helm template (4 values sets), kubeconform
+#                    -strict of every object (built-ins + Dapr/Strimzi CRs), bad values refused, then
+#                    helm install into a real kube-apiserver + etcd on loopback (scripts/chart-check.sh)
+#   image            the container image from Debian packages (mmdebstrap + umoci), then its todod
+#                    --help and migrate status against the test PostgreSQL (scripts/image.sh)
 #   e2e-kafka        REST through a real daprd + scheduler + Kafka + PostgreSQL (pytest)
 #   faults-kafka     the same stack under faults: kill -9 daprd/todod, Kafka stopped, poison messages,
 #                    reminders across todod, daprd and scheduler restarts
@@ -66,6 +71,9 @@ export TODOD_TEST_PG_RESTART="$S/pg.sh stop && $S/pg.sh start"
 run integration meson test -C build --suite integration --print-errorlogs
 export TODOD_TEST_BIN=$TODOD_ROOT/build/src/todod
 run migrations python3 -m pytest test/migrations -q -p no:cacheprovider -rfE
+# No daprd needed: Kubernetes chart checks (tools built once into $TODOD_CACHE/k8s) and the image.
+run chart "$S/chart-check.sh" all
+run image "$S/image.sh" all
 
 e2e() { # e2e PROFILE [TEST_DIR [PYTEST_ARGS...]]: a fresh stack of PROFILE, pytest TEST_DIR against it
 	local profile=$1 dir=${2:-test/e2e}

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""check_rendered.py RENDERED.yaml... - the chart's own rules, on `helm template` output.
+
+Schemas say what Kubernetes accepts; this says what issue 13 requires of our objects: Dapr
+annotations, restricted security context, probes, resources, graceful shutdown longer than the
+drain, checksum annotations, component scopes, the Kafka topology and the migration hook.
+Prints one line per failed rule and exits 1 if any failed."""
+import sys
+
+import yaml
+
+TOPICS = {"task-events", "task-events-dlq", "task-updates", "reminders", "activity-logs"}
+failed = []
+
+
+def need(cond, what):
+    if not cond:
+        failed.append(what)
+
+
+def check(path):
+    docs = [d for d in yaml.safe_load_all(open(path)) if d]
+    by_kind = {}
+    for d in docs:
+        by_kind.setdefault(d["kind"], []).append(d)
+    tag = path.rsplit("/", 1)[-1]
+    cm = by_kind["ConfigMap"][0]["data"]
+    dep = [d for d in by_kind["Deployment"] if d["metadata"]["name"].endswith("todod")][0]
+    pod = dep["spec"]["template"]
+    ann = pod["metadata"]["annotations"]
+    app_id = ann.get("dapr.io/app-id")
+    for a in ["dapr.io/enabled", "dapr.io/app-id", "dapr.io/app-port", "dapr.io/config", "dapr.io/log-level",
+              "dapr.io/max-body-size", "dapr.io/sidecar-cpu-request", "dapr.io/sidecar-cpu-limit",
+              "dapr.io/sidecar-memory-request", "dapr.io/sidecar-memory-limit",
+              "checksum/config", "checksum/secrets", "checksum/dapr"]:
+        need(a in ann, f"{tag}: Deployment pod annotation {a} missing")
+    need(ann.get("dapr.io/app-protocol") == "grpc", f"{tag}: app-protocol is not grpc")
+    need(ann.get("dapr.io/app-port") == cm["TODOD_APP_PORT"], f"{tag}: dapr app-port != TODOD_APP_PORT")
+    spec = pod["spec"]
+    need(spec.get("automountServiceAccountToken") is False, f"{tag}: automountServiceAccountToken not false")
+    psc = spec.get("securityContext", {})
+    need(psc.get("runAsNonRoot") is True and psc.get("seccompProfile", {}).get("type") == "RuntimeDefault",
+         f"{tag}: pod securityContext not restricted")
+    c = [c for c in spec["containers"] if c["name"] == "todod"][0]
+    sc = c.get("securityContext", {})
+    need(sc.get("readOnlyRootFilesystem") is True and sc.get("allowPrivilegeEscalation") is False
+         and "ALL" in sc.get("capabilities", {}).get("drop", []) and sc.get("runAsNonRoot") is True,
+         f"{tag}: todod container securityContext not restricted")
+    for k in ("requests", "limits"):
+        need({"cpu", "memory"} <= set(c.get("resources", {}).get(k, {})), f"{tag}: todod {k} incomplete")
+    for p in ("startupProbe", "livenessProbe", "readinessProbe"):
+        need(p in c and ("grpc" in c[p] or "tcpSocket" in c[p]), f"{tag}: {p} is not gRPC/TCP")
+    drain = int(cm["TODOD_SHUTDOWN_GRACE_MS"]) / 1000 + int(ann["dapr.io/graceful-shutdown-seconds"])
+    need(spec["terminationGracePeriodSeconds"] > drain, f"{tag}: terminationGracePeriodSeconds <= drain {drain}")
+    if "dapr.io/api-token-secret" in ann:
+        names = [e["name"] for e in c.get("env", [])]
+        need("DAPR_API_TOKEN" in names, f"{tag}: api token not given to todod")
+    if "dapr.io/app-token-secret" in ann:
+        need("APP_API_TOKEN" in [e["name"] for e in c.get("env", [])], f"{tag}: app token not given to todod")
+
+    comps = {d["metadata"]["name"]: d for d in by_kind.get("Component", [])}
+    need(set(comps) == {"pubsub", "pubsub-broadcast", "statestore", "secretstore"}, f"{tag}: components {sorted(comps)}")
+    for n, d in comps.items():
+        need(d.get("scopes") == [app_id], f"{tag}: component {n} not scoped to {app_id}")
+    md = lambda n: {m["name"]: m.get("value") for m in comps[n]["spec"]["metadata"]}
+    need(comps["pubsub-broadcast"]["spec"]["type"] == "pubsub.kafka" and md("pubsub-broadcast")["consumerGroup"] == "{podName}",
+         f"{tag}: broadcast pubsub is not per pod")
+    need(comps["statestore"]["spec"]["type"] == "state.postgresql" and comps["statestore"]["spec"]["version"] == "v2",
+         f"{tag}: statestore is not state.postgresql v2")
+    need(comps["secretstore"]["spec"]["type"] == "secretstores.kubernetes", f"{tag}: secretstore type")
+    need(len(by_kind.get("Resiliency", [])) == 1 and by_kind["Resiliency"][0].get("scopes") == [app_id],
+         f"{tag}: Resiliency missing or unscoped")
+    need(len(by_kind.get("Configuration", [])) == 1, f"{tag}: Dapr Configuration missing")
+
+    if "Kafka" in by_kind:
+        k = by_kind["Kafka"][0]["spec"]["kafka"]["config"]
+        need(k["min.insync.replicas"] == 2 and k["default.replication.factor"] == 3, f"{tag}: Kafka RF/ISR")
+        pool = by_kind["KafkaNodePool"][0]["spec"]
+        need(pool["replicas"] == 3 and sorted(pool["roles"]) == ["broker", "controller"], f"{tag}: node pool")
+        need({t["spec"]["topicName"] for t in by_kind.get("KafkaTopic", [])} == TOPICS, f"{tag}: KafkaTopics")
+        need(md("pubsub")["brokers"].startswith(by_kind["Kafka"][0]["metadata"]["name"] + "-kafka-bootstrap."),
+             f"{tag}: pubsub does not point at the Strimzi bootstrap")
+    job = by_kind["Job"][0]
+    need(job["metadata"]["annotations"]["helm.sh/hook"] == "post-install,pre-upgrade", f"{tag}: migration hook phases")
+    need(job["spec"]["template"]["spec"]["containers"][0]["args"] == ["migrate", "up"], f"{tag}: migration args")
+    need(job["spec"]["template"]["metadata"]["annotations"].get("dapr.io/enabled") == "false", f"{tag}: Job gets a sidecar")
+    need("Role" in by_kind and "RoleBinding" in by_kind and "ServiceAccount" in by_kind, f"{tag}: RBAC objects")
+    need("Service" in by_kind, f"{tag}: Service missing")
+    return len(docs)
+
+
+n = sum(check(p) for p in sys.argv[1:])
+for f in failed:
+    print("FAIL:", f)
+print(f"check_rendered: {n} objects in {len(sys.argv) - 1} renderings, {len(failed)} rule failures")
+sys.exit(1 if failed else 0)

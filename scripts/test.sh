@@ -8,6 +8,8 @@
 #   e2e-kafka        REST through a real daprd + scheduler + Kafka + PostgreSQL (pytest)
 #   faults-kafka     the same stack under faults: kill -9 daprd/todod, Kafka stopped, poison messages,
 #                    reminders across todod, daprd and scheduler restarts
+#   faults-kafka3    three Kafka nodes (profile kafka3) under broker faults: kill -9 a follower, the busiest
+#                    partition's leader, two nodes; a rolling restart (each under a steady write load)
 #   e2e-local        the same on the light default profile (in-memory pub/sub)
 # Exits non-zero if any suite fails; ends with each runner's summary lines.
 source "$(dirname "$0")/lib.sh"
@@ -76,6 +78,9 @@ e2e() { # e2e PROFILE [TEST_DIR [PYTEST_ARGS...]]: a fresh stack of PROFILE, pyt
 run e2e-kafka e2e kafka
 # Kills and stops processes of its own stack (-s: each test prints its counts).
 run faults-kafka e2e kafka test/e2e_faults -s
+# Three Kafka nodes (RF 3, min.insync.replicas 2): kill -9 a follower, the busiest partition's leader,
+# two nodes at once; a rolling restart; each under a steady write load, 0 lost / 0 duplicated.
+run faults-kafka3 e2e kafka3 test/e2e_faults_kafka3 -s
 run e2e-local e2e local
 
 echo

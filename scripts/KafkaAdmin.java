@@ -1,7 +1,6 @@
 // KafkaAdmin.java: the few cluster operations the kafka3 profile and its tests need, through Kafka's own
 // AdminClient (kafka-clients, already among the broker's jars), so no extra tool has to be installed.
-// Run as a single-file program (JDK 17: `java -cp "$KAFKA_HOME/libs/*" scripts/KafkaAdmin.java ...`);
-// scripts/kafka.sh admin ... does that with the right bootstrap list:
+// scripts/kafka.sh admin ... compiles it once (javac, JDK 17) and runs it with the cluster's bootstrap list:
 //
 //   KafkaAdmin BOOTSTRAP create-topics NAME:PARTITIONS:RETENTION_MS...
 //       creates each missing topic (replication factor 3, retention.ms as given); an existing topic

@@ -9,7 +9,7 @@ PKGS=(
 	libical-dev tzdata
 	postgresql postgresql-contrib
 	openjdk-17-jre-headless maven
-	openjdk-17-jdk-headless # javac: scripts/KafkaAdmin.java runs as a single-file source program
+	openjdk-17-jdk-headless # javac: scripts/kafka.sh compiles scripts/KafkaAdmin.java
 	curl python3 wrk
 	clang-14 libclang-rt-14-dev   # optional libFuzzer targets in test/fuzz
 )

@@ -219,8 +219,9 @@ wait_ready() {
 			tail -n 40 "$LOGF" "$OUT" >&2 2>/dev/null || true
 			die "$NAME exited during start-up (logs above: $LOGF, $OUT)"
 		}
-		# Only the part of the log written by this broker process counts.
-		if [ -f "$LOGF" ] && tail -c +$((from + 1)) "$LOGF" | grep -q 'Kafka Server started'; then
+		# Only the part of the log written by this broker process counts. (Not `tail | grep -q`: under
+		# pipefail, tail's SIGPIPE when grep stops early at a match in a long log fails the test.)
+		if [ -f "$LOGF" ] && grep -q 'Kafka Server started' < <(tail -c +$((from + 1)) "$LOGF"); then
 			break
 		fi
 		((SECONDS < deadline)) || {
@@ -254,11 +255,20 @@ launch() {
 }
 
 # admin ARGS: scripts/KafkaAdmin.java (Kafka's AdminClient from the broker's own jars) on this cluster.
+# Compiled once into $TODOD_WORK/kafka3/classes (again when the source is newer): a JVM start per call
+# is slow enough on a busy 2-core box without compiling the source each time too.
 admin() {
-	mkdir -p "$TODOD_WORK/kafka3"
-	[ -f "$TODOD_WORK/kafka3/tools-log4j.properties" ] || tools_log4j >"$TODOD_WORK/kafka3/tools-log4j.properties"
-	java -Xmx128m -XX:TieredStopAtLevel=1 -Dlog4j.configuration="file:$TODOD_WORK/kafka3/tools-log4j.properties" \
-		-cp "$KAFKA_HOME/libs/*" "$TODOD_ROOT/scripts/KafkaAdmin.java" "$(brokers)" "$@"
+	local dir=$TODOD_WORK/kafka3 src=$TODOD_ROOT/scripts/KafkaAdmin.java
+	mkdir -p "$dir"
+	[ -f "$dir/tools-log4j.properties" ] || tools_log4j >"$dir/tools-log4j.properties"
+	if [ ! -f "$dir/classes/KafkaAdmin.class" ] || [ "$src" -nt "$dir/classes/KafkaAdmin.class" ]; then
+		rm -rf "$dir/classes.tmp"
+		javac -nowarn -d "$dir/classes.tmp" -cp "$KAFKA_HOME/libs/*" "$src" || die "javac $src failed"
+		rm -rf "$dir/classes"
+		mv "$dir/classes.tmp" "$dir/classes"
+	fi
+	java -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlog4j.configuration="file:$dir/tools-log4j.properties" \
+		-cp "$KAFKA_HOME/libs/*:$dir/classes" KafkaAdmin "$(brokers)" "$@"
 }
 
 nodes_of() { if [ -n "${1:-}" ]; then echo "$1"; elif ((KAFKA_NODES == 1)); then echo 1; else echo 1 2 3; fi; }

@@ -34,7 +34,6 @@ int config_load(struct config *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
 	long port, workers, maxmsg, maxbody, grace, startup, dapr_port, batch, poll, recon, rgrace;
-	long bulk_max, bulk_await;
 	int rc;
 	if ((rc = env_long("TODOD_APP_PORT", 50051, 0, 65535, &port, e)) ||
 	    (rc = env_long("DAPR_GRPC_PORT", 50001, 1, 65535, &dapr_port, e)) ||
@@ -46,9 +45,7 @@ int config_load(struct config *c, struct err *e)
 	    (rc = env_long("TODOD_RELAY_BATCH", 500, 1, 10000, &batch, e)) ||
 	    (rc = env_long("TODOD_RELAY_POLL_MS", 50, 1, 60000, &poll, e)) ||
 	    (rc = env_long("TODOD_RECONCILE_INTERVAL_MS", 15000, 100, 3600000, &recon, e)) ||
-	    (rc = env_long("TODOD_REMINDER_GRACE_S", 10, 1, 3600, &rgrace, e)) ||
-	    (rc = env_long("TODOD_BULK_SUBSCRIBE_MAX", 0, 0, 10000, &bulk_max, e)) ||
-	    (rc = env_long("TODOD_BULK_SUBSCRIBE_AWAIT_MS", 5, 1, 60000, &bulk_await, e)))
+	    (rc = env_long("TODOD_REMINDER_GRACE_S", 10, 1, 3600, &rgrace, e)))
 		return rc;
 	snprintf(c->listen_addr, sizeof(c->listen_addr), "%s:%ld",
 		 env_or("TODOD_APP_ADDRESS", "127.0.0.1"), port);
@@ -75,8 +72,6 @@ int config_load(struct config *c, struct err *e)
 	c->relay_poll_ms = (int)poll;
 	c->reconcile_interval_ms = (int)recon;
 	c->reminder_grace_s = (int)rgrace;
-	c->bulk_subscribe_max = (int)bulk_max;
-	c->bulk_subscribe_await_ms = (int)bulk_await;
 	const char *lvl = env_or("TODOD_LOG_LEVEL", "info");
 	c->log_level = log_parse_level(lvl);
 	if (c->log_level < 0)
@@ -123,9 +118,6 @@ void config_usage(FILE *out)
 "  TODOD_RELAY_BATCH        outbox rows published per relay round [500]\n"
 "  TODOD_RELAY_POLL_MS      relay poll interval when idle (local commits wake it at once) [50]\n"
 "  TODOD_RECONCILE_INTERVAL_MS  how often overdue reminders are looked for [15000]\n"
-"  TODOD_BULK_SUBSCRIBE_MAX task-events delivered in batches of up to this many\n"
-"                           (Dapr bulk subscribe, one transaction per batch); 0: one by one [0]\n"
-"  TODOD_BULK_SUBSCRIBE_AWAIT_MS  longest wait to fill a batch [5]\n"
 "  TODOD_REMINDER_GRACE_S   a pending reminder this overdue lost its job: fire it late [10]\n"
 "  TODOD_LOG_LEVEL          debug|info|warn|error|off [info]\n"
 "  TODOD_DIAGNOSTICS        1 enables the self-test routes and subscription [0]\n",

@@ -34,8 +34,6 @@ struct config {
 	int relay_poll_ms;            /* TODOD_RELAY_POLL_MS */
 	int reconcile_interval_ms;    /* TODOD_RECONCILE_INTERVAL_MS */
 	int reminder_grace_s;         /* TODOD_REMINDER_GRACE_S */
-	int bulk_subscribe_max;       /* TODOD_BULK_SUBSCRIBE_MAX (0: no bulk subscribe) */
-	int bulk_subscribe_await_ms;  /* TODOD_BULK_SUBSCRIBE_AWAIT_MS */
 };
 
 /* config_load - fill @c from the environment (values point into environ).

@@ -149,10 +149,6 @@ static void list_subscriptions(struct app *app, struct rpc_call *call)
 		 * prove a reminder fired exactly once. */
 		{ TOPIC_REMINDERS, NULL, true },
 	};
-	Dapr__Proto__Runtime__V1__BulkSubscribeConfig bulk = DAPR__PROTO__RUNTIME__V1__BULK_SUBSCRIBE_CONFIG__INIT;
-	bulk.enabled = 1;
-	bulk.max_messages_count = app->cfg->bulk_subscribe_max;
-	bulk.max_await_duration_ms = app->cfg->bulk_subscribe_await_ms;
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		if (table[i].diagnostics_only && !app->cfg->diagnostics)
@@ -162,15 +158,12 @@ static void list_subscriptions(struct app *app, struct rpc_call *call)
 		subs[n].topic = (char *)table[i].topic;
 		if (table[i].dead_letter_topic)
 			subs[n].dead_letter_topic = (char *)table[i].dead_letter_topic;
-		/* TODOD_BULK_SUBSCRIBE_MAX: task-events in batches (OnBulkTopicEvent). */
-		if (app->cfg->bulk_subscribe_max > 0 && strcmp(table[i].topic, TOPIC_TASK_EVENTS) == 0)
-			subs[n].bulk_subscribe = &bulk;
 		ptrs[n] = &subs[n];
 		n++;
 	}
 	out.n_subscriptions = n;
 	out.subscriptions = ptrs;
-	log_info("subscriptions listed", "count=%zu bulk_max=%d", n, app->cfg->bulk_subscribe_max);
+	log_info("subscriptions listed", "count=%zu", n);
 	reply(call, &out.base);
 }
 
@@ -185,46 +178,6 @@ static bool reminder_probe_id(const uint8_t *data, size_t len, char id[PROBE_ID_
 	return true;
 }
 
-/* What to do with one message of @topic (OnTopicEvent, or an entry of a
- * bulk delivery of a topic other than task-events). */
-static enum consume_result consume_one(struct app *app, const char *topic, const char *ce_id,
-				       const uint8_t *data, size_t len)
-{
-	enum consume_result res;
-	char id[PROBE_ID_LEN + 1];
-	char qt[128], qi[128];
-	size_t tlen = strlen(topic), dlen = strlen(DLQ_SUFFIX);
-	if (strcmp(topic, TOPIC_TASK_EVENTS) == 0) {
-		res = consumer_task_event(ce_id, data, len);
-	} else if (tlen > dlen && strcmp(topic + tlen - dlen, DLQ_SUFFIX) == 0) {
-		res = consumer_dead_letter(topic, ce_id, data, len);
-	} else if (app->cfg->diagnostics && strcmp(topic, TOPIC_REMINDERS) == 0 &&
-		   reminder_probe_id(data, len, id)) {
-		probe_log_record(app->probes, id, "reminders");
-		res = CONSUME_SUCCESS;
-	} else if (app->cfg->diagnostics && strcmp(topic, SELFTEST_TOPIC) == 0 &&
-		   probe_json_parse_message(data, len, id)) {
-		probe_log_record(app->probes, id, "OnTopicEvent");
-		log_info("topic event", "topic=%s id=%s probe=%s", topic, log_quote(qi, sizeof(qi), ce_id), id);
-		res = CONSUME_SUCCESS;
-	} else {
-		/* Not a message we understand: retrying cannot help. */
-		log_warn("topic event dropped", "topic=%s id=%s reason=\"unknown topic or payload\"",
-			 log_quote(qt, sizeof(qt), topic), log_quote(qi, sizeof(qi), ce_id));
-		res = CONSUME_DROP;
-	}
-	return res;
-}
-
-static Dapr__Proto__Runtime__V1__TopicEventResponse__TopicEventResponseStatus wire_status(enum consume_result res)
-{
-	return res == CONSUME_SUCCESS
-		? DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__SUCCESS
-		: res == CONSUME_RETRY
-		? DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__RETRY
-		: DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__DROP;
-}
-
 static void on_topic_event(struct app *app, struct rpc_call *call)
 {
 	Dapr__Proto__Runtime__V1__TopicEventRequest *in =
@@ -233,64 +186,38 @@ static void on_topic_event(struct app *app, struct rpc_call *call)
 		fail(call, RPC_INVALID_ARGUMENT, "could not decode TopicEventRequest%s", NULL);
 		return;
 	}
-	enum consume_result res = consume_one(app, in->topic, in->id, in->data.data, in->data.len);
+	enum consume_result res;
+	char id[PROBE_ID_LEN + 1];
+	char qt[128], qi[128];
+	size_t tlen = strlen(in->topic), dlen = strlen(DLQ_SUFFIX);
+	if (strcmp(in->topic, TOPIC_TASK_EVENTS) == 0) {
+		res = consumer_task_event(in->id, in->data.data, in->data.len);
+	} else if (tlen > dlen && strcmp(in->topic + tlen - dlen, DLQ_SUFFIX) == 0) {
+		res = consumer_dead_letter(in->topic, in->id, in->data.data, in->data.len);
+	} else if (app->cfg->diagnostics && strcmp(in->topic, TOPIC_REMINDERS) == 0 &&
+		   reminder_probe_id(in->data.data, in->data.len, id)) {
+		probe_log_record(app->probes, id, "reminders");
+		res = CONSUME_SUCCESS;
+	} else if (app->cfg->diagnostics && strcmp(in->topic, SELFTEST_TOPIC) == 0 &&
+		   probe_json_parse_message(in->data.data, in->data.len, id)) {
+		probe_log_record(app->probes, id, "OnTopicEvent");
+		log_info("topic event", "topic=%s id=%s probe=%s", in->topic,
+			 log_quote(qi, sizeof(qi), in->id), id);
+		res = CONSUME_SUCCESS;
+	} else {
+		/* Not a message we understand: retrying cannot help. */
+		log_warn("topic event dropped", "topic=%s id=%s reason=\"unknown topic or payload\"",
+			 log_quote(qt, sizeof(qt), in->topic), log_quote(qi, sizeof(qi), in->id));
+		res = CONSUME_DROP;
+	}
 	Dapr__Proto__Runtime__V1__TopicEventResponse out = DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__INIT;
-	out.status = wire_status(res);
+	out.status = res == CONSUME_SUCCESS
+		? DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__SUCCESS
+		: res == CONSUME_RETRY
+		? DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__RETRY
+		: DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_RESPONSE__TOPIC_EVENT_RESPONSE_STATUS__DROP;
 	reply(call, &out.base);
 	dapr__proto__runtime__v1__topic_event_request__free_unpacked(in, NULL);
-}
-
-/* OnBulkTopicEvent(Alpha1): a batch of one partition's messages (bulk
- * subscribe, TODOD_BULK_SUBSCRIBE_MAX). task-events batches are recorded in
- * one transaction; any other topic's entries one by one. Every entry gets a
- * status by its entry_id. */
-static void on_bulk_topic_event(struct app *app, struct rpc_call *call)
-{
-	Dapr__Proto__Runtime__V1__TopicEventBulkRequest *in =
-		dapr__proto__runtime__v1__topic_event_bulk_request__unpack(NULL, call->req_len, call->req);
-	if (!in) {
-		fail(call, RPC_INVALID_ARGUMENT, "could not decode TopicEventBulkRequest%s", NULL);
-		return;
-	}
-	size_t n = in->n_entries;
-	struct consumer_message *msgs = xcalloc(n ? n : 1, sizeof(*msgs));
-	enum consume_result *res = xcalloc(n ? n : 1, sizeof(*res));
-	for (size_t i = 0; i < n; i++) {
-		const Dapr__Proto__Runtime__V1__TopicEventBulkRequestEntry *en = in->entries[i];
-		msgs[i].ce_id = en->entry_id;
-		if (en->event_case == DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_BULK_REQUEST_ENTRY__EVENT_CLOUD_EVENT &&
-		    en->cloud_event) {
-			msgs[i].ce_id = en->cloud_event->id;
-			msgs[i].data = en->cloud_event->data.data;
-			msgs[i].len = en->cloud_event->data.len;
-		} else if (en->event_case == DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_BULK_REQUEST_ENTRY__EVENT_BYTES) {
-			msgs[i].data = en->bytes.data;
-			msgs[i].len = en->bytes.len;
-		}
-	}
-	if (strcmp(in->topic, TOPIC_TASK_EVENTS) == 0)
-		consumer_task_events(msgs, n, res);
-	else
-		for (size_t i = 0; i < n; i++)
-			res[i] = consume_one(app, in->topic, msgs[i].ce_id, msgs[i].data, msgs[i].len);
-
-	Dapr__Proto__Runtime__V1__TopicEventBulkResponseEntry *st = xcalloc(n ? n : 1, sizeof(*st));
-	Dapr__Proto__Runtime__V1__TopicEventBulkResponseEntry **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
-	for (size_t i = 0; i < n; i++) {
-		dapr__proto__runtime__v1__topic_event_bulk_response_entry__init(&st[i]);
-		st[i].entry_id = in->entries[i]->entry_id;
-		st[i].status = wire_status(res[i]);
-		ptrs[i] = &st[i];
-	}
-	Dapr__Proto__Runtime__V1__TopicEventBulkResponse out = DAPR__PROTO__RUNTIME__V1__TOPIC_EVENT_BULK_RESPONSE__INIT;
-	out.n_statuses = n;
-	out.statuses = ptrs;
-	reply(call, &out.base);
-	free(ptrs);
-	free(st);
-	free(res);
-	free(msgs);
-	dapr__proto__runtime__v1__topic_event_bulk_request__free_unpacked(in, NULL);
 }
 
 static void on_job_event(struct app *app, struct rpc_call *call, bool alpha1)
@@ -359,9 +286,6 @@ void appcallback_handle(void *ctx, struct rpc_call *call)
 	} else if (strcmp(m, SVC "OnTopicEvent") == 0) {
 		if (app_token_ok(app, call) && ready(app, call))
 			on_topic_event(app, call);
-	} else if (strcmp(m, SVC "OnBulkTopicEvent") == 0 || strcmp(m, SVC_ALPHA "OnBulkTopicEventAlpha1") == 0) {
-		if (app_token_ok(app, call) && ready(app, call))
-			on_bulk_topic_event(app, call);
 	} else if (strcmp(m, SVC "OnJobEvent") == 0) {
 		if (app_token_ok(app, call) && ready(app, call))
 			on_job_event(app, call, false);

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/alloc.h"
 #include "base/log.h"
 #include "events/event.h"
 #include "events/relay.h"
@@ -35,71 +34,49 @@ static enum consume_result retry_or_drop(int rc)
 	return rc == TODO_EINVAL ? CONSUME_DROP : CONSUME_RETRY;
 }
 
-/* Parse a task event into @ev and @a. Returns false (after logging) for a
- * poison message, which is to be dropped; on true, release @ev later. */
-static bool parse_event(const char *ce_id, const uint8_t *data, size_t len,
-			struct parsed_task_event *ev, struct activity_entry *a)
-{
-	struct err e = { 0 };
-	char q[600], q2[300];
-	if (event_json_parse_task(data, len, ev, &e) != 0) {
-		log_warn("poison task event dropped", "ce_id=%s error=%s",
-			 log_quote(q2, sizeof(q2), ce_id), log_quote(q, sizeof(q), e.msg));
-		return false;
-	}
-	const char *action = action_of(ev);
-	*a = (struct activity_entry){ .task_id = ev->task_id, .task_version = ev->task_version,
-				      .changes_json = ev->changes_json };
-	if (!action || strlen(ev->user_id) > USER_ID_MAX || strlen(ev->actor_id) > USER_ID_MAX ||
-	    strlen(ev->actor_type) >= sizeof(a->actor_type) || strlen(ev->occurred_at) >= TIME_TEXT_MAX) {
-		log_warn("poison task event dropped", "ce_id=%s event_type=%s error=\"unknown type or oversize field\"",
-			 log_quote(q2, sizeof(q2), ce_id), log_quote(q, sizeof(q), ev->event_type));
-		event_json_release(ev);
-		return false;
-	}
-	snprintf(a->event_id, sizeof(a->event_id), "%s", ev->event_id);
-	snprintf(a->user_id, sizeof(a->user_id), "%s", ev->user_id);
-	snprintf(a->action, sizeof(a->action), "%s", action);
-	snprintf(a->actor_type, sizeof(a->actor_type), "%s", ev->actor_type);
-	snprintf(a->actor_id, sizeof(a->actor_id), "%s", ev->actor_id);
-	snprintf(a->occurred_at, sizeof(a->occurred_at), "%s", ev->occurred_at);
-	return true;
-}
-
-/* Inside an open transaction: the activity row of @ev and, if it is new,
- * its activity-log-created outbox row. Sets *inserted. */
-static int record_event(const struct parsed_task_event *ev, const struct activity_entry *a,
-			bool *inserted, struct err *e)
-{
-	int64_t activity_id = 0;
-	int rc = activity_insert(a, inserted, &activity_id, e);
-	if (rc == 0 && *inserted) {
-		char id[EVENT_ID_LEN + 1], now[TIME_TEXT_MAX], key[24];
-		event_new_id(id);
-		event_now(now);
-		snprintf(key, sizeof(key), "%" PRId64, ev->task_id);
-		char *payload = event_json_activity_created(id, now, ev->user_id, ev->task_id, activity_id,
-							    ev->event_id, a->action);
-		rc = outbox_insert(id, event_type_name(EVENT_ACTIVITY_LOG_CREATED), TOPIC_ACTIVITY_LOGS,
-				   key, payload, e);
-		free(payload);
-	}
-	return rc;
-}
-
 enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, size_t len)
 {
 	struct parsed_task_event ev;
-	struct activity_entry a;
 	struct err e = { 0 };
-	char q[600];
-	if (!parse_event(ce_id, data, len, &ev, &a))
+	char q[600], q2[300];
+	if (event_json_parse_task(data, len, &ev, &e) != 0) {
+		log_warn("poison task event dropped", "ce_id=%s error=%s",
+			 log_quote(q2, sizeof(q2), ce_id), log_quote(q, sizeof(q), e.msg));
 		return CONSUME_DROP;
+	}
+	const char *action = action_of(&ev);
+	struct activity_entry a = { .task_id = ev.task_id, .task_version = ev.task_version,
+				    .changes_json = ev.changes_json };
+	if (!action || strlen(ev.user_id) > USER_ID_MAX || strlen(ev.actor_id) > USER_ID_MAX ||
+	    strlen(ev.actor_type) >= sizeof(a.actor_type) || strlen(ev.occurred_at) >= TIME_TEXT_MAX) {
+		log_warn("poison task event dropped", "ce_id=%s event_type=%s error=\"unknown type or oversize field\"",
+			 log_quote(q2, sizeof(q2), ce_id), log_quote(q, sizeof(q), ev.event_type));
+		event_json_release(&ev);
+		return CONSUME_DROP;
+	}
+	snprintf(a.event_id, sizeof(a.event_id), "%s", ev.event_id);
+	snprintf(a.user_id, sizeof(a.user_id), "%s", ev.user_id);
+	snprintf(a.action, sizeof(a.action), "%s", action);
+	snprintf(a.actor_type, sizeof(a.actor_type), "%s", ev.actor_type);
+	snprintf(a.actor_id, sizeof(a.actor_id), "%s", ev.actor_id);
+	snprintf(a.occurred_at, sizeof(a.occurred_at), "%s", ev.occurred_at);
 
 	bool inserted = false;
+	int64_t activity_id = 0;
 	int rc = db_tx_begin(&e);
 	if (rc == 0)
-		rc = record_event(&ev, &a, &inserted, &e);
+		rc = activity_insert(&a, &inserted, &activity_id, &e);
+	if (rc == 0 && inserted) {
+		char id[EVENT_ID_LEN + 1], now[TIME_TEXT_MAX], key[24];
+		event_new_id(id);
+		event_now(now);
+		snprintf(key, sizeof(key), "%" PRId64, ev.task_id);
+		char *payload = event_json_activity_created(id, now, ev.user_id, ev.task_id, activity_id,
+							    ev.event_id, action);
+		rc = outbox_insert(id, event_type_name(EVENT_ACTIVITY_LOG_CREATED), TOPIC_ACTIVITY_LOGS,
+				   key, payload, &e);
+		free(payload);
+	}
 	if (rc == 0)
 		rc = db_tx_commit(&e);
 	enum consume_result res = CONSUME_SUCCESS;
@@ -116,55 +93,6 @@ enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, 
 	}
 	event_json_release(&ev);
 	return res;
-}
-
-void consumer_task_events(const struct consumer_message *msgs, size_t n, enum consume_result *res)
-{
-	struct parsed_task_event *ev = xcalloc(n ? n : 1, sizeof(*ev));
-	struct activity_entry *a = xcalloc(n ? n : 1, sizeof(*a));
-	bool *valid = xcalloc(n ? n : 1, sizeof(*valid));
-	struct err e = { 0 };
-	size_t nvalid = 0, fresh = 0;
-	for (size_t i = 0; i < n; i++) {
-		valid[i] = parse_event(msgs[i].ce_id, msgs[i].data, msgs[i].len, &ev[i], &a[i]);
-		res[i] = valid[i] ? CONSUME_SUCCESS : CONSUME_DROP;
-		nvalid += valid[i];
-	}
-	if (nvalid == 0)
-		goto out_free;
-	/* One transaction (one commit, one WAL flush) for the whole batch, in
-	 * the batch's order: a partition's events are recorded in Kafka order. */
-	int rc = db_tx_begin(&e);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		bool inserted = false;
-		if (valid[i])
-			rc = record_event(&ev[i], &a[i], &inserted, &e);
-		fresh += inserted;
-	}
-	if (rc == 0)
-		rc = db_tx_commit(&e);
-	if (rc == 0) {
-		if (fresh)
-			relay_nudge();
-		goto out_release;
-	}
-	db_tx_rollback();
-	/* Which event failed is unknown once the transaction is aborted: redo
-	 * them one by one, so only a bad one is dropped (or retried). */
-	char q[600];
-	log_warn("task event batch not recorded, one by one instead", "events=%zu error=%s", nvalid,
-		 log_quote(q, sizeof(q), e.msg));
-	for (size_t i = 0; i < n; i++)
-		if (valid[i])
-			res[i] = consumer_task_event(msgs[i].ce_id, msgs[i].data, msgs[i].len);
-out_release:
-	for (size_t i = 0; i < n; i++)
-		if (valid[i])
-			event_json_release(&ev[i]);
-out_free:
-	free(valid);
-	free(a);
-	free(ev);
 }
 
 enum consume_result consumer_dead_letter(const char *topic, const char *ce_id,

@@ -23,20 +23,6 @@ enum consume_result {
  * and, in the same transaction, an activity-log-created event in the outbox. */
 enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, size_t len);
 
-/* One message of a batch (OnBulkTopicEvent): CloudEvent id and data, borrowed. */
-struct consumer_message {
-	const char *ce_id;
-	const uint8_t *data;
-	size_t len;
-};
-
-/* consumer_task_events - @n task-events messages of one partition, in order,
- * recorded as consumer_task_event does but in one transaction; poison
- * messages are DROP. If the transaction fails, each event is retried on its
- * own (so one bad event cannot hold back the others). Stores each message's
- * result in @res[i]. */
-void consumer_task_events(const struct consumer_message *msgs, size_t n, enum consume_result *res);
-
 /* consumer_dead_letter - a message on a dead-letter topic. daprd also
  * dead-letters messages whose delivery merely failed (todod restarting,
  * RETRY): a valid task event on task-events-dlq is applied as on

@@ -94,13 +94,26 @@ public class KafkaAdmin {
         return new TreeMap<>(admin.describeTopics(all).allTopicNames().get());
     }
 
-    static Map<TopicPartition, Long> endOffsets(Admin admin, Map<String, TopicDescription> ts) throws Exception {
+    // End offsets of the partitions that have a leader; -1 for the others and for any partition whose
+    // leader does not answer within 5 s (during a fail-over the metadata may still name a dead leader).
+    static Map<TopicPartition, Long> endOffsets(Admin admin, Map<String, TopicDescription> ts) {
         Map<TopicPartition, OffsetSpec> q = new HashMap<>();
-        for (TopicDescription t : ts.values())
-            for (TopicPartitionInfo i : t.partitions())
-                q.put(new TopicPartition(t.name(), i.partition()), OffsetSpec.latest());
         Map<TopicPartition, Long> out = new HashMap<>();
-        admin.listOffsets(q).all().get().forEach((tp, r) -> out.put(tp, r.offset()));
+        for (TopicDescription t : ts.values())
+            for (TopicPartitionInfo i : t.partitions()) {
+                TopicPartition tp = new TopicPartition(t.name(), i.partition());
+                out.put(tp, -1L);
+                if (i.leader() != null)
+                    q.put(tp, OffsetSpec.latest());
+            }
+        ListOffsetsResult r = admin.listOffsets(q, new ListOffsetsOptions().timeoutMs(5000));
+        for (TopicPartition tp : q.keySet()) {
+            try {
+                out.put(tp, r.partitionResult(tp).get().offset());
+            } catch (Exception e) {
+                // leave -1
+            }
+        }
         return out;
     }
 

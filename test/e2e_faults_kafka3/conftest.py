@@ -21,6 +21,7 @@ PGPORT_TODOD, KAFKA3_PORTS...), set by scripts/test.sh.
 """
 import importlib.util
 import pathlib
+import subprocess
 import threading
 import time
 
@@ -57,16 +58,27 @@ def kill9_node(n):
     return kill9(f"kafka3-{n}")
 
 
-def describe(topic="task-events"):
-    """{partition: (leader or None, [replicas], [isr], end_offset)} of @topic."""
+def describe(topic="task-events", out=None):
+    """{partition: (leader or None, [replicas], [isr], end_offset)} of @topic
+    (end_offset -1 when its leader did not answer); @out: that command's output."""
+    text = out if out is not None else kafka("admin", "describe", topic)
     out = {}
-    for line in kafka("admin", "describe", topic).splitlines():
+    for line in text.splitlines():
         f = line.split()
         kv = dict(x.split("=", 1) for x in f[2:])
         out[int(f[1])] = (None if kv["leader"] == "none" else int(kv["leader"]),
                           [int(x) for x in kv["replicas"].split(",") if x],
                           [int(x) for x in kv["isr"].split(",") if x], int(kv["end_offset"]))
     return out
+
+
+def try_describe(topic="task-events"):
+    """describe(@topic), or None while the cluster cannot answer (a fail-over in progress)."""
+    cmd = [str(ROOT / "scripts/kafka.sh"), "admin", "describe", topic]
+    p = subprocess.run(cmd, env=_f.STACK_ENV, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        return None
+    return describe(topic, out=p.stdout)
 
 
 def busiest(topic="task-events"):

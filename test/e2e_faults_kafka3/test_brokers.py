@@ -22,7 +22,7 @@ are printed (pytest -s): the README's fault table is made from these lines.
 import time
 
 from conftest import (NODES, OK, SteadyLoad, assert_against_outbox, busiest, describe, kafka, kill9_node,
-                      node_running, outbox, poll, sql, wait_drained, wait_isr)
+                      node_running, outbox, poll, sql, try_describe, wait_drained, wait_isr)
 
 RATE = 40               # writes per second
 CATCH_UP_S = 180        # relay + Kafka + consumer catching up after a fault
@@ -97,8 +97,8 @@ def test_kill9_leader_of_busiest_partition(api, user):
         part, leader, end = busiest()
         pid = kill9_node(leader)
         t0 = time.monotonic()
-        new = poll(lambda: (lead := describe()[part][0]) not in (None, leader) and lead,
-                   deadline_s=60, interval_s=0.5, what=f"a new leader of task-events-{part}")
+        new = poll(lambda: (d := try_describe()) and d[part][0] not in (None, leader) and d[part][0],
+                   deadline_s=90, interval_s=0.5, what=f"a new leader of task-events-{part}")
         elect_s = time.monotonic() - t0
         flow_s = wait_flowing(load, user, f"with node {leader} down")
         time.sleep(max(0.0, 10 - (time.monotonic() - t0)))

@@ -9,7 +9,8 @@
 #   DAPR_RESOURCES (components/local), SCHEDULER_PORT (50006), DAPR_LISTEN_ADDRESSES (127.0.0.1),
 #   DAPR_LOG_LEVEL (info), DAPRD_START_TIMEOUT (60 s), DAPRD_EXTRA_ARGS (appended, word-split),
 #   DAPR_CONFIG (daprd Configuration file; default components/daprd-config.yaml, see below),
-#   PGPORT_TODOD (55432) and KAFKA_BROKERS (127.0.0.1:${KAFKA_PORT:-9092}): written into a copy of
+#   PGPORT_TODOD (55432) and KAFKA_BROKERS (127.0.0.1:${KAFKA_PORT:-9092}; for components/kafka3 the
+#   three brokers of KAFKA3_PORTS): written into a copy of
 #   the components under $TODOD_WORK/resources/ (see render_resources).
 #   DAPR_API_TOKEN / APP_API_TOKEN are inherited by daprd when set (it reads them from its env).
 # App health: a probe every 3 s; unhealthy after 3 misses in a row. A miss is an answer slower
@@ -39,7 +40,11 @@ PIDFILE=$TODOD_WORK/daprd.pid
 LOGFILE=$TODOD_WORK/logs/daprd.log
 BIN=$DAPR_BIN_DIR/daprd
 PGPORT_TODOD=${PGPORT_TODOD:-55432}
-KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}
+# The kafka3 profile's components name its three brokers (KAFKA3_PORTS of lib.sh).
+case $(basename "$DAPR_RESOURCES") in
+kafka3) KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:${KAFKA3_PORTS//,/,127.0.0.1:}} ;;
+*) KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}} ;;
+esac
 
 # render_resources DIR: print a copy of the components in DIR under $TODOD_WORK/resources/ with
 # this stack's ports (PGPORT_TODOD, KAFKA_BROKERS) and an absolute secrets file, so several

@@ -9,6 +9,7 @@ PKGS=(
 	libical-dev tzdata
 	postgresql postgresql-contrib
 	openjdk-17-jre-headless maven
+	openjdk-17-jdk-headless # javac: scripts/kafka.sh compiles scripts/KafkaAdmin.java
 	curl python3 wrk
 	mmdebstrap umoci skopeo openssl   # scripts/image.sh (container image without an engine)
 	clang-14 libclang-rt-14-dev   # optional libFuzzer targets in test/fuzz

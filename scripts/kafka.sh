@@ -1,41 +1,86 @@
 #!/usr/bin/env bash
-# Single-node Kafka (KRaft, combined broker+controller) for local runs and tests.
-#   scripts/kafka.sh start   format storage once, start the broker, wait until it serves
-#   scripts/kafka.sh stop    SIGTERM and wait (no-op when not running)
-#   scripts/kafka.sh wait    wait until a started broker serves
-#   scripts/kafka.sh status  exit 0 when running
-# Broker 127.0.0.1:${KAFKA_PORT:-9092}, controller 127.0.0.1:${KAFKA_CONTROLLER_PORT:-9093}. Data $TODOD_WORK/kafka, log $TODOD_WORK/logs/kafka.log.
-# The data dir survives stop/start; remove $TODOD_WORK/kafka to start from an empty cluster.
+# Kafka (KRaft, combined broker+controller nodes) for local runs and tests, in one of two layouts:
+#   KAFKA_NODES=1 (default): one node, broker 127.0.0.1:${KAFKA_PORT:-9092}, controller ${KAFKA_CONTROLLER_PORT:-9093};
+#     data $TODOD_WORK/kafka, log $TODOD_WORK/logs/kafka.log, pid $TODOD_WORK/kafka.pid. Topics auto-created.
+#   KAFKA_NODES=3 (TODOD_PROFILE=kafka3 implies it; production-like): three nodes, brokers on $KAFKA3_PORTS
+#     (default 29092,29093,29094), controllers on $KAFKA3_CONTROLLER_PORTS (29095,29096,29097);
+#     node N: data $TODOD_WORK/kafka3/node-N, log $TODOD_WORK/logs/kafka3-N.log, pid $TODOD_WORK/kafka3-N.pid.
+#     Replication factor 3, min.insync.replicas 2, no auto-creation: the topics of KAFKA3_TOPICS are
+#     created once per data dir (scripts/KafkaAdmin.java) with their partition counts and retention.
+# Commands:
+#   start [N]  format storage once, start the node(s) not running, wait until they serve (N: node N only)
+#   stop [N]   SIGTERM and wait (no-op when not running); without N every node of both layouts in $TODOD_WORK
+#   wait       wait until the started node(s) serve
+#   status     exit 0 when every node of the layout runs
+#   admin ARGS run scripts/KafkaAdmin.java against the cluster (describe, busiest, wait-isr; see that file)
+#   brokers    print the bootstrap list (host:port,...)
+# The data dirs survive stop/start; remove them to start from an empty cluster.
 source "$(dirname "$0")/lib.sh"
 
+# The layout follows the profile unless KAFKA_NODES says otherwise.
+if [ -z "${KAFKA_NODES:-}" ]; then
+	KAFKA_NODES=1
+	[ "${TODOD_PROFILE:-}" = kafka3 ] && KAFKA_NODES=3
+fi
+case $KAFKA_NODES in 1 | 3) ;; *) die "KAFKA_NODES must be 1 or 3, not '$KAFKA_NODES'" ;; esac
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
-KAFKA_DATA=$TODOD_WORK/kafka
-KAFKA_CONF=$TODOD_WORK/kafka-conf
-KAFKA_LOG=$TODOD_WORK/logs/kafka.log
-KAFKA_OUT=$TODOD_WORK/logs/kafka.out # JVM stdout/stderr (crashes, log4j's own warnings)
-KAFKA_PID=$TODOD_WORK/kafka.pid
-KAFKA_MARK=$TODOD_WORK/kafka.logoffset # size of kafka.log when the current broker was started
+IFS=, read -r -a PORTS3 <<<"$KAFKA3_PORTS"
+IFS=, read -r -a CPORTS3 <<<"$KAFKA3_CONTROLLER_PORTS"
+((${#PORTS3[@]} == 3 && ${#CPORTS3[@]} == 3)) || die "KAFKA3_PORTS and KAFKA3_CONTROLLER_PORTS need 3 ports each"
 KAFKA_START_TIMEOUT=${KAFKA_START_TIMEOUT:-90}
 KAFKA_STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-60}
-# Fixed cluster id: the data dir is formatted once and reused, so it never has to be looked up.
+# Fixed cluster ids: the data dirs are formatted once and reused, so they never have to be looked up.
 KAFKA_CLUSTER_ID=cOT5odX-Tv27kKtj25TXwQ
+KAFKA3_CLUSTER_ID=KOTAM5AtSSON5GRDh7HgPA
 
-running() { [ -f "$KAFKA_PID" ] && kill -0 "$(cat "$KAFKA_PID")" 2>/dev/null; }
+# Topics of the three-node layout, NAME:PARTITIONS:RETENTION_MS (created once, never auto-created).
+# task-events carries every domain event, keyed by task id: its partition count bounds how many
+# deliveries daprd makes in parallel (one at a time per partition), see README "Kafka, three brokers".
+KAFKA3_TOPICS=${KAFKA3_TOPICS:-task-events:16:604800000 task-events-dlq:1:2592000000 task-updates:8:86400000 activity-logs:8:604800000 reminders:4:604800000 todod-selftest:1:3600000 bench-events:8:3600000}
+
+# node_vars N: the file and port variables of node N of the current layout.
+node_vars() {
+	NODE=$1
+	if ((KAFKA_NODES == 1)); then
+		PORT=$KAFKA_PORT CPORT=$KAFKA_CONTROLLER_PORT
+		DATA=$TODOD_WORK/kafka CONF=$TODOD_WORK/kafka-conf
+		LOGF=$TODOD_WORK/logs/kafka.log OUT=$TODOD_WORK/logs/kafka.out # OUT: JVM stdout/stderr
+		PIDF=$TODOD_WORK/kafka.pid MARK=$TODOD_WORK/kafka.logoffset   # MARK: log size at start
+		NAME=kafka
+	else
+		PORT=${PORTS3[NODE - 1]} CPORT=${CPORTS3[NODE - 1]}
+		DATA=$TODOD_WORK/kafka3/node-$NODE CONF=$TODOD_WORK/kafka3/conf-$NODE
+		LOGF=$TODOD_WORK/logs/kafka3-$NODE.log OUT=$TODOD_WORK/logs/kafka3-$NODE.out
+		PIDF=$TODOD_WORK/kafka3-$NODE.pid MARK=$TODOD_WORK/kafka3-$NODE.logoffset
+		NAME=kafka3-$NODE
+	fi
+}
+
+running() { [ -f "$PIDF" ] && kill -0 "$(cat "$PIDF")" 2>/dev/null; }
+
+brokers() {
+	if ((KAFKA_NODES == 1)); then
+		echo "127.0.0.1:$KAFKA_PORT"
+	else
+		echo "127.0.0.1:${PORTS3[0]},127.0.0.1:${PORTS3[1]},127.0.0.1:${PORTS3[2]}"
+	fi
+}
 
 write_config() {
-	mkdir -p "$KAFKA_CONF" "$KAFKA_DATA" "$(dirname "$KAFKA_LOG")"
-	cat >"$KAFKA_CONF/server.properties" <<PROPS
+	mkdir -p "$CONF" "$DATA" "$(dirname "$LOGF")"
+	if ((KAFKA_NODES == 1)); then
+		cat >"$CONF/server.properties" <<PROPS
 # Generated by scripts/kafka.sh; edits are overwritten on the next start.
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.quorum.voters=1@127.0.0.1:$CPORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$KAFKA_DATA
+log.dirs=$DATA
 
 # Topics are auto-created (Dapr's Kafka component never creates them) with 4 partitions so partitionKey matters.
 auto.create.topics.enable=true
@@ -57,11 +102,54 @@ num.recovery.threads.per.data.dir=1
 log.retention.hours=168
 log.segment.bytes=1073741824
 PROPS
-	cat >"$KAFKA_CONF/log4j.properties" <<PROPS
+	else
+		cat >"$CONF/server.properties" <<PROPS
+# Generated by scripts/kafka.sh (three-node layout, node $NODE); edits are overwritten on the next start.
+process.roles=broker,controller
+node.id=$NODE
+controller.quorum.voters=1@127.0.0.1:${CPORTS3[0]},2@127.0.0.1:${CPORTS3[1]},3@127.0.0.1:${CPORTS3[2]}
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$DATA
+
+# As production runs it: every partition on all three nodes, a write (acks=all, Dapr's
+# producerRequiredAcks) is acknowledged once at least two replicas have it, so one node may
+# fail without losing or refusing anything; with two down, producing waits (never an unclean leader).
+auto.create.topics.enable=false
+default.replication.factor=3
+min.insync.replicas=2
+unclean.leader.election.enable=false
+offsets.topic.replication.factor=3
+offsets.topic.num.partitions=8
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
+transaction.state.log.num.partitions=4
+group.initial.rebalance.delay.ms=0
+# A dead node is fenced (its partitions get new leaders) after 6 s without a heartbeat (default 9 s).
+broker.session.timeout.ms=6000
+broker.heartbeat.interval.ms=1000
+# A restarted node takes back the leadership of its preferred partitions (spreads the load again).
+auto.leader.rebalance.enable=true
+leader.imbalance.check.interval.seconds=30
+
+# Three JVMs on a 2-core box: few threads each.
+num.network.threads=2
+num.io.threads=2
+background.threads=2
+num.replica.fetchers=1
+num.recovery.threads.per.data.dir=1
+log.retention.hours=168
+log.segment.bytes=268435456
+PROPS
+	fi
+	cat >"$CONF/log4j.properties" <<PROPS
 # Generated by scripts/kafka.sh. Everything goes to one file; INFO for the server lifecycle, WARN for chatter.
 log4j.rootLogger=INFO, file
 log4j.appender.file=org.apache.log4j.FileAppender
-log4j.appender.file.File=$KAFKA_LOG
+log4j.appender.file.File=$LOGF
 log4j.appender.file.Append=true
 log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
@@ -78,8 +166,12 @@ log4j.logger.org.apache.kafka.common.config.AbstractConfig=WARN
 log4j.logger.org.apache.kafka.common.utils.AppInfoParser=WARN
 log4j.logger.org.apache.zookeeper=WARN
 PROPS
-	cat >"$KAFKA_CONF/tools-log4j.properties" <<PROPS
-# Generated by scripts/kafka.sh, for StorageTool: warnings to stderr only.
+	tools_log4j >"$CONF/tools-log4j.properties"
+}
+
+tools_log4j() {
+	cat <<PROPS
+# Generated by scripts/kafka.sh, for StorageTool and KafkaAdmin: warnings to stderr only.
 log4j.rootLogger=WARN, stderr
 log4j.appender.stderr=org.apache.log4j.ConsoleAppender
 log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
@@ -88,92 +180,160 @@ log4j.appender.stderr.Target=System.err
 PROPS
 }
 
-# JVM options of bin/kafka-run-class.sh (G1 etc.), with a heap sized for tests.
-KAFKA_JVM_OPTS=(-Xms256m -Xmx768m -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
-	-XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true
-	-Dkafka.logs.dir="$(dirname "$KAFKA_LOG")" -Dlog4j.configuration="file:$KAFKA_CONF/log4j.properties")
+# JVM options of bin/kafka-run-class.sh (G1 etc.), with a heap sized for tests: 768 MB for the single
+# node; 512 MB each for three nodes (1.5 GB of heap plus ~200 MB off-heap per JVM; measured use under
+# the 1,000 events/s run is in the README).
+jvm_opts() {
+	local heap=(-Xms256m -Xmx768m)
+	((KAFKA_NODES == 1)) || heap=(-Xms256m -Xmx512m -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1 -XX:CICompilerCount=2)
+	JVM_OPTS=("${heap[@]}" -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
+		-XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true
+		-Dkafka.logs.dir="$(dirname "$LOGF")" -Dlog4j.configuration="file:$CONF/log4j.properties")
+}
 
 format_storage() {
 	# Once per data dir; -g (--ignore-formatted) keeps it idempotent even if meta.properties exists.
-	[ -f "$KAFKA_DATA/meta.properties" ] && return 0
-	local out
-	if ! out=$(java -Xmx256m -Dlog4j.configuration="file:$KAFKA_CONF/tools-log4j.properties" -cp "$KAFKA_HOME/libs/*" \
-		kafka.tools.StorageTool format -g -t "$KAFKA_CLUSTER_ID" -c "$KAFKA_CONF/server.properties" 2>&1); then
+	[ -f "$DATA/meta.properties" ] && return 0
+	local out id=$KAFKA_CLUSTER_ID
+	((KAFKA_NODES == 1)) || id=$KAFKA3_CLUSTER_ID
+	if ! out=$(java -Xmx256m -Dlog4j.configuration="file:$CONF/tools-log4j.properties" -cp "$KAFKA_HOME/libs/*" \
+		kafka.tools.StorageTool format -g -t "$id" -c "$CONF/server.properties" 2>&1); then
 		printf '%s\n' "$out" >&2
-		die "kafka storage format failed for $KAFKA_DATA"
+		die "kafka storage format failed for $DATA"
 	fi
 	case $out in
 	*"already formatted"*) ;;
-	*) log "kafka: formatted $KAFKA_DATA (cluster id $KAFKA_CLUSTER_ID)" ;;
+	*) log "$NAME: formatted $DATA (cluster id $id)" ;;
 	esac
 }
 
+# wait_ready N [SECONDS]: node N logged 'Kafka Server started' since its start and opened its port.
+# (A node of the three-node layout gets there only once a majority of the controllers runs.)
 wait_ready() {
-	local secs=${1:-$KAFKA_START_TIMEOUT} from=0
+	node_vars "$1"
+	local secs=${2:-$KAFKA_START_TIMEOUT} from=0
 	local deadline=$((SECONDS + secs))
-	[ -f "$KAFKA_MARK" ] && from=$(cat "$KAFKA_MARK")
+	[ -f "$MARK" ] && from=$(cat "$MARK")
 	while :; do
 		running || {
-			tail -n 40 "$KAFKA_LOG" "$KAFKA_OUT" >&2 2>/dev/null || true
-			die "kafka exited during start-up (logs above: $KAFKA_LOG, $KAFKA_OUT)"
+			tail -n 40 "$LOGF" "$OUT" >&2 2>/dev/null || true
+			die "$NAME exited during start-up (logs above: $LOGF, $OUT)"
 		}
-		# Only the part of the log written by this broker process counts.
-		if [ -f "$KAFKA_LOG" ] && tail -c +$((from + 1)) "$KAFKA_LOG" | grep -q 'Kafka Server started'; then
+		# Only the part of the log written by this broker process counts. (Not `tail | grep -q`: under
+		# pipefail, tail's SIGPIPE when grep stops early at a match in a long log fails the test.)
+		if [ -f "$LOGF" ] && grep -q 'Kafka Server started' < <(tail -c +$((from + 1)) "$LOGF"); then
 			break
 		fi
 		((SECONDS < deadline)) || {
-			tail -n 40 "$KAFKA_LOG" >&2 2>/dev/null || true
-			die "kafka did not log 'Kafka Server started' within ${secs}s (log: $KAFKA_LOG)"
+			tail -n 40 "$LOGF" >&2 2>/dev/null || true
+			die "$NAME did not log 'Kafka Server started' within ${secs}s (log: $LOGF)"
 		}
 		sleep 0.2
 	done
-	wait_for_port 127.0.0.1 "$KAFKA_PORT" 10 kafka
+	wait_for_port 127.0.0.1 "$PORT" 10 "$NAME"
 }
 
-cmd_start() {
+# launch N: start node N's JVM (not waiting); no-op when it runs.
+launch() {
+	node_vars "$1"
 	if running; then
-		log "kafka already running (pid $(cat "$KAFKA_PID"))"
-		wait_ready
+		log "$NAME already running (pid $(cat "$PIDF"))"
 		return
 	fi
-	# A no-op (milliseconds) once the jars are there; makes `start` work on a brand-new machine too.
-	"$TODOD_ROOT/scripts/install-kafka.sh"
-	for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+	for p in "$PORT" "$CPORT"; do
 		if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p is already in use (another Kafka?)"; fi
 	done
 	write_config
 	format_storage
-	local t0=$SECONDS
-	touch "$KAFKA_LOG"
-	stat -c %s "$KAFKA_LOG" >"$KAFKA_MARK"
-	log "kafka $KAFKA_VERSION: starting on 127.0.0.1:$KAFKA_PORT (log $KAFKA_LOG)"
+	jvm_opts
+	touch "$LOGF"
+	stat -c %s "$LOGF" >"$MARK"
+	log "$NAME $KAFKA_VERSION: starting on 127.0.0.1:$PORT (log $LOGF)"
 	# setsid: own session, so the broker outlives this script and a Ctrl-C in the caller's terminal.
-	setsid java "${KAFKA_JVM_OPTS[@]}" -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$KAFKA_CONF/server.properties" </dev/null >>"$KAFKA_OUT" 2>&1 &
-	echo $! >"$KAFKA_PID"
-	wait_ready
-	log "kafka ready (pid $(cat "$KAFKA_PID"), $((SECONDS - t0))s)"
+	setsid java "${JVM_OPTS[@]}" -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$CONF/server.properties" </dev/null >>"$OUT" 2>&1 &
+	echo $! >"$PIDF"
+}
+
+# admin ARGS: scripts/KafkaAdmin.java (Kafka's AdminClient from the broker's own jars) on this cluster.
+# Compiled once into $TODOD_WORK/kafka3/classes (again when the source is newer): a JVM start per call
+# is slow enough on a busy 2-core box without compiling the source each time too.
+admin() {
+	local dir=$TODOD_WORK/kafka3 src=$TODOD_ROOT/scripts/KafkaAdmin.java
+	mkdir -p "$dir"
+	[ -f "$dir/tools-log4j.properties" ] || tools_log4j >"$dir/tools-log4j.properties"
+	if [ ! -f "$dir/classes/KafkaAdmin.class" ] || [ "$src" -nt "$dir/classes/KafkaAdmin.class" ]; then
+		rm -rf "$dir/classes.tmp"
+		javac -nowarn -d "$dir/classes.tmp" -cp "$KAFKA_HOME/libs/*" "$src" || die "javac $src failed"
+		rm -rf "$dir/classes"
+		mv "$dir/classes.tmp" "$dir/classes"
+	fi
+	java -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlog4j.configuration="file:$dir/tools-log4j.properties" \
+		-cp "$KAFKA_HOME/libs/*:$dir/classes" KafkaAdmin "$(brokers)" "$@"
+}
+
+nodes_of() { if [ -n "${1:-}" ]; then echo "$1"; elif ((KAFKA_NODES == 1)); then echo 1; else echo 1 2 3; fi; }
+
+cmd_start() {
+	local n t0=$SECONDS
+	case ${1:-} in '' | 1 | 2 | 3) ;; *) die "no node '$1' (1, 2 or 3)" ;; esac
+	[ -z "${1:-}" ] || ((KAFKA_NODES == 3)) || [ "$1" = 1 ] || die "the single-node layout has node 1 only"
+	# A no-op (milliseconds) once the jars are there; makes `start` work on a brand-new machine too.
+	"$TODOD_ROOT/scripts/install-kafka.sh"
+	# Every node first, then wait: a node of three serves only once a majority of controllers runs.
+	for n in $(nodes_of "${1:-}"); do launch "$n"; done
+	for n in $(nodes_of "${1:-}"); do wait_ready "$n"; done
+	if ((KAFKA_NODES == 3)) && [ ! -f "$TODOD_WORK/kafka3/topics.created" ]; then
+		admin create-topics $KAFKA3_TOPICS || die "kafka3: could not create the topics"
+		echo "$KAFKA3_TOPICS" >"$TODOD_WORK/kafka3/topics.created"
+	fi
+	log "kafka ready: $(brokers) ($((SECONDS - t0))s)"
 }
 
 cmd_stop() {
-	if ! running; then
-		rm -f "$KAFKA_PID"
-		log "kafka not running"
-		return
+	local n pids=() f
+	if [ -n "${1:-}" ]; then
+		node_vars "$1"
+		pids=("$PIDF")
+	else
+		# Every node of both layouts: `stack.sh down` must not leave one behind whatever the profile.
+		pids=("$TODOD_WORK/kafka.pid" "$TODOD_WORK"/kafka3-[123].pid)
 	fi
-	local pid t0=$SECONDS
-	pid=$(cat "$KAFKA_PID")
-	log "kafka: stopping pid $pid"
-	stop_pidfile "$KAFKA_PID" "$KAFKA_STOP_TIMEOUT"
-	log "kafka stopped ($((SECONDS - t0))s)"
+	for f in "${pids[@]}"; do
+		[ -f "$f" ] || continue
+		if ! kill -0 "$(cat "$f")" 2>/dev/null; then
+			rm -f "$f"
+			continue
+		fi
+		local t0=$SECONDS
+		log "kafka: stopping $(basename "$f" .pid) (pid $(cat "$f"))"
+		stop_pidfile "$f" "$KAFKA_STOP_TIMEOUT"
+		log "kafka: $(basename "$f" .pid) stopped ($((SECONDS - t0))s)"
+	done
+}
+
+cmd_status() {
+	local n
+	for n in $(nodes_of "${1:-}"); do
+		node_vars "$n"
+		running || return 1
+	done
 }
 
 case ${1:-} in
-start) cmd_start ;;
-stop) cmd_stop ;;
+start) cmd_start "${2:-}" ;;
+stop) cmd_stop "${2:-}" ;;
 wait)
-	running || die "kafka is not running (scripts/kafka.sh start)"
-	wait_ready "${2:-$KAFKA_START_TIMEOUT}"
+	for n in $(nodes_of "${2:-}"); do
+		node_vars "$n"
+		running || die "$NAME is not running (scripts/kafka.sh start)"
+		wait_ready "$n"
+	done
 	;;
-status) running ;;
-*) die "usage: $0 start|stop|wait|status" ;;
+status) cmd_status "${2:-}" ;;
+admin)
+	shift
+	admin "$@"
+	;;
+brokers) brokers ;;
+*) die "usage: $0 start|stop|wait|status [NODE] | admin ARGS | brokers" ;;
 esac

@@ -3,7 +3,8 @@
 #   up    PostgreSQL, [Kafka], Dapr scheduler, daprd, migrations, todod; returns when a
 #         request through daprd's HTTP port reaches todod (GET /api/version answers 200)
 #   down  stops them in reverse order (each stop is a no-op when not running)
-# Env: TODOD_PROFILE=local|kafka (components/<profile>; default local: in-memory pub/sub),
+# Env: TODOD_PROFILE=local|kafka|kafka3 (components/<profile>; default local: in-memory pub/sub;
+#      kafka: one Kafka node; kafka3: three Kafka nodes as production runs them, see scripts/kafka.sh),
 #      TODOD_DIAGNOSTICS=1 (self-test routes), TODOD_BUILD (build dir, default $TODOD_ROOT/build),
 #      TODOD_HTTP_PORT (todod's /livez, /readyz, /metrics; default 8080),
 #      plus the ports of scripts/{pg,daprd,scheduler}.sh. todod logs to $TODOD_WORK/logs/todod.log.
@@ -24,7 +25,8 @@ export TODOD_HTTP_PORT=${TODOD_HTTP_PORT:-$((APP_PORT == 50051 ? 8080 : APP_PORT
 export DAPR_RESOURCES=$TODOD_ROOT/components/$TODOD_PROFILE
 S=$TODOD_ROOT/scripts
 
-case $TODOD_PROFILE in local | kafka) ;; *) die "TODOD_PROFILE must be local or kafka, not '$TODOD_PROFILE'" ;; esac
+case $TODOD_PROFILE in local | kafka | kafka3) ;; *) die "TODOD_PROFILE must be local, kafka or kafka3, not '$TODOD_PROFILE'" ;; esac
+export TODOD_PROFILE # scripts/kafka.sh picks its layout (one node or three) from it
 
 todod_running() { [ -f "$TODOD_PID" ] && kill -0 "$(cat "$TODOD_PID")" 2>/dev/null; }
 
@@ -68,7 +70,7 @@ up() {
 	local t0=$SECONDS
 	reserve_ports
 	"$S/pg.sh" start
-	[ "$TODOD_PROFILE" = kafka ] && "$S/kafka.sh" start
+	case $TODOD_PROFILE in kafka | kafka3) "$S/kafka.sh" start ;; esac
 	"$S/scheduler.sh" start
 	"$S/daprd.sh" start
 	start_todod
@@ -94,7 +96,7 @@ restart-todod)
 	wait_ready
 	;;
 status)
-	for s in pg kafka scheduler daprd; do
+	for s in pg kafka scheduler daprd; do # kafka: the profile's layout (all three nodes for kafka3)
 		printf '%-10s ' "$s"
 		if "$S/$s.sh" status >/dev/null 2>&1; then echo running; else echo stopped; fi
 	done

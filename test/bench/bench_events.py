@@ -18,6 +18,14 @@
       PostgreSQL; occurred_at is set by the app in the write's transaction),
       as p50/p99/max, and the achieved write rate.
 
+  bench_events.py throughput --rate R --seconds S
+      The same load for a long run (the 1,000 writes/s for 10 minutes of
+      README "Kafka, three brokers"), sampling every second: the outbox
+      backlog (rows not yet published), the consumer lag (writes answered
+      200 minus activity entries recorded) and the CPU of each Kafka node,
+      daprd and todod (from /proc, pids from $TODOD_WORK/*.pid). Reports the
+      commit-to-consumer latency as in `latency`, lag p50/p99/max and CPU.
+
 Each prints one `RESULT key=value ...` line (and progress on stderr).
 """
 import argparse
@@ -233,10 +241,11 @@ def latency(args):
     next_slot = [0]
     results = []          # (status, client latency s, lateness s)
     t_start = time.monotonic() + 0.2
+    sampler = Sampler(user, start_ts, results, lock) if args.cmd == "throughput" else None
 
     def worker(k):
         c = Conn()
-        mine = []
+        mine = results if sampler else []     # the sampler counts answers as they come
         while True:
             with lock:
                 i = next_slot[0]
@@ -253,16 +262,27 @@ def latency(args):
             else:
                 tid = tasks[(i * 7919) % len(tasks)]
                 st, _ = c.call("PUT", f"api/{user}/tasks/{tid}", {"title": f"bench {i}"}, token)
-            mine.append((st, time.monotonic() - t, t - due))
-        with lock:
-            results.extend(mine)
+            r = (st, time.monotonic() - t, t - due)
+            if sampler:
+                with lock:
+                    mine.append(r)
+                    sampler.ok += st == 200
+            else:
+                mine.append(r)
+        if not sampler:
+            with lock:
+                results.extend(mine)
 
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(args.threads)]
+    if sampler:
+        sampler.start()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
     wall = time.monotonic() - t_start
+    if sampler:
+        sampler.stop()
     ok = sum(1 for r in results if r[0] == 200)
     say(f"latency[{args.label}]: {ok}/{len(results)} writes answered 200 in {wall:.1f}s; waiting for the consumer")
     t0 = time.monotonic()
@@ -272,8 +292,12 @@ def latency(args):
         if int(c) >= ok:
             break
         if time.monotonic() - t0 > 180:
-            sys.exit(f"latency: only {c} of {ok} activity entries after 180s")
+            if not sampler:
+                sys.exit(f"latency: only {c} of {ok} activity entries after 180s")
+            say(f"throughput: only {c} of {ok} activity entries 180s after the load; reporting what arrived")
+            break
         time.sleep(0.5)
+    catch_up_s = time.monotonic() - t0
     row, = psql("""
         SELECT count(*),
                round((percentile_cont(0.50) WITHIN GROUP (ORDER BY ms))::numeric, 1),
@@ -290,8 +314,82 @@ def latency(args):
                   http_200=ok, achieved_rate=f"{ok / wall:.1f}", commit_rate_db=row[5],
                   events=row[0], e2e_p50_ms=row[1], e2e_p90_ms=row[2], e2e_p99_ms=row[3], e2e_max_ms=row[4],
                   http_p50_ms=f"{pct(lat, 0.5):.1f}", http_p99_ms=f"{pct(lat, 0.99):.1f}",
-                  send_late_p99_ms=f"{pct(late, 0.99):.1f}", user=user)
+                  send_late_p99_ms=f"{pct(late, 0.99):.1f}", loadavg=open("/proc/loadavg").read().split()[0],
+                  user=user)
+    if sampler:
+        result.update(sampler.summary(wall))
+        result.update(recorded_after_load=c, catch_up_s=f"{catch_up_s:.1f}")
     print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+
+
+class Sampler(threading.Thread):
+    """Once a second during a throughput run: outbox backlog, consumer lag
+    (writes answered 200 so far minus activity entries of the run's user) and
+    the CPU time of our processes (Kafka nodes, daprd, todod)."""
+
+    NAMES = ("kafka3-1", "kafka3-2", "kafka3-3", "kafka", "daprd", "todod")
+
+    def __init__(self, user, start_ts, results, lock):
+        super().__init__(daemon=True)
+        self.user, self.start_ts, self.results, self.lock = user, start_ts, results, lock
+        self.samples = []          # (t, backlog, lag)
+        self.ok = 0                # writes answered 200 so far (the workers count them)
+        self._stop = threading.Event()
+        self.pids = {}
+        for n in self.NAMES:
+            try:
+                pid = int(open(f"{WORK}/{n}.pid").read().strip())
+                os.kill(pid, 0)
+                self.pids[n] = pid
+            except (OSError, ValueError):
+                pass
+        self.cpu0 = {n: self.cpu(p) for n, p in self.pids.items()}
+        self.t0 = time.monotonic()
+        self.db = subprocess.Popen(["psql", "-X", "-q", "-A", "-t", "-F", " ", DB], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    @staticmethod
+    def cpu(pid):
+        """utime + stime of @pid in seconds (0 if it is gone)."""
+        try:
+            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            return 0.0
+
+    def run(self):
+        while not self._stop.wait(1.0):
+            self.db.stdin.write("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM activity_logs "
+                                f"WHERE user_id = '{self.user}' AND occurred_at >= '{self.start_ts}');\n")
+            backlog, recorded = (int(x) for x in self.db.stdout.readline().split())
+            with self.lock:
+                ok = self.ok
+            self.samples.append((time.monotonic() - self.t0, backlog, max(0, ok - recorded)))
+            if len(self.samples) % 30 == 0:
+                say(f"throughput: {self.samples[-1][0]:.0f}s backlog={backlog} lag={ok - recorded} writes_200={ok}")
+
+    def stop(self):
+        self._stop.set()
+        self.join()
+        self.wall = time.monotonic() - self.t0
+        self.cpu1 = {n: self.cpu(p) for n, p in self.pids.items()}
+        self.db.stdin.close()
+        self.db.wait()
+
+    def summary(self, wall):
+        pct = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))] if xs else 0
+        backlog = [b for _, b, _ in self.samples]
+        lag = [x for _, _, x in self.samples]
+        # Lag of the last minute against the first minute: bounded means it does not grow.
+        first = lag[:60] or [0]
+        last = lag[-60:] or [0]
+        out = dict(lag_p50=pct(lag, 0.5), lag_p99=pct(lag, 0.99), lag_max=max(lag or [0]),
+                   lag_first_min_avg=f"{sum(first) / len(first):.0f}", lag_last_min_avg=f"{sum(last) / len(last):.0f}",
+                   backlog_p50=pct(backlog, 0.5), backlog_p99=pct(backlog, 0.99), backlog_max=max(backlog or [0]),
+                   loadavg=open("/proc/loadavg").read().split()[0])
+        for n in self.pids:
+            out[f"cpu_{n.replace('-', '_')}_pct"] = f"{100 * (self.cpu1[n] - self.cpu0[n]) / self.wall:.0f}"
+        return out
 
 
 def main():
@@ -308,8 +406,14 @@ def main():
     la.add_argument("--threads", type=int, default=16)
     la.add_argument("--tasks", type=int, default=200)
     la.add_argument("--label", default="kafka")
+    th = sub.add_parser("throughput")
+    th.add_argument("--rate", type=float, default=1000)
+    th.add_argument("--seconds", type=float, default=600)
+    th.add_argument("--threads", type=int, default=32)
+    th.add_argument("--tasks", type=int, default=400)
+    th.add_argument("--label", default="kafka3")
     args = ap.parse_args()
-    {"relay": relay, "latency": latency}[args.cmd](args)
+    {"relay": relay, "latency": latency, "throughput": latency}[args.cmd](args)
 
 
 if __name__ == "__main__":

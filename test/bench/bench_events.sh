@@ -20,9 +20,18 @@
 #    "$KAFKA_HOME/libs/*" kafka.tools.DumpLogSegments --print-data-log --files $TODOD_WORK/kafka/
 #    task-events-N/*.log, matched by CloudEvent id) splits commit -> Kafka (relay) from
 #    Kafka -> activity row (daprd delivery + consumer transaction).
-# Env: BENCH_ROWS (50000), BENCH_KEYS (10000), BENCH_RATE (500), BENCH_SECONDS (30), BENCH_LOCAL (1:
-#   also the local-profile baseline). Prints progress on stderr and the figures at the end. A stack
-#   running at the start is brought back on its profile at the end; otherwise the stack is left down.
+# 3. (BENCH_THROUGHPUT_SECONDS set) Sustained throughput: the same writes at BENCH_THROUGHPUT_RATE/s
+#    (1000) for BENCH_THROUGHPUT_SECONDS, sampling outbox backlog, consumer lag and process CPU each second.
+# Env: BENCH_PROFILE (kafka; kafka3: three Kafka nodes), BENCH_ROWS (50000), BENCH_KEYS (10000),
+#   BENCH_RELAY (1: run part 1), BENCH_RATE (500), BENCH_SECONDS (30), BENCH_RUNS (1: latency runs),
+#   BENCH_LOCAL (1: also the local-profile baseline), BENCH_THROUGHPUT_SECONDS (unset: no part 3),
+#   BENCH_THROUGHPUT_RATE (1000), BENCH_DATABASE_URL (the stack's PostgreSQL, from PGPORT_TODOD).
+#   Prints progress on stderr and the figures at the end, with the load average (the machine may be
+#   shared: quote figures with it). A stack running at the start is brought back on its profile at
+#   the end; otherwise the stack is left down.
+# The README's three-broker runs:
+#   BENCH_PROFILE=kafka3 BENCH_RELAY=0 BENCH_LOCAL=0 BENCH_SECONDS=60 BENCH_RUNS=5 test/bench/bench_events.sh
+#   BENCH_PROFILE=kafka3 BENCH_RELAY=0 BENCH_LOCAL=0 BENCH_RUNS=0 BENCH_THROUGHPUT_SECONDS=600 test/bench/bench_events.sh
 source "$(dirname "$0")/../../scripts/lib.sh"
 S=$TODOD_ROOT/scripts
 B=$TODOD_ROOT/test/bench
@@ -30,7 +39,9 @@ ROWS=${BENCH_ROWS:-50000}
 KEYS=${BENCH_KEYS:-10000}
 RATE=${BENCH_RATE:-500}
 SECS=${BENCH_SECONDS:-30}
+PROFILE=${BENCH_PROFILE:-kafka}
 HTTP=http://127.0.0.1:${DAPR_HTTP_PORT:-3500}
+export BENCH_DATABASE_URL=${BENCH_DATABASE_URL:-postgres://todod:todod@127.0.0.1:${PGPORT_TODOD:-55432}/todod}
 export TODOD_DIAGNOSTICS=${TODOD_DIAGNOSTICS:-1}
 command -v psql >/dev/null || die "psql missing: scripts/install-deps.sh installs it"
 
@@ -39,7 +50,8 @@ running_profile() {
 	curl -fsS "$HTTP/v1.0/metadata" 2>/dev/null | python3 -c '
 import json, sys
 c = {x["name"]: x["type"] for x in json.load(sys.stdin).get("components", [])}
-print({"pubsub.kafka": "kafka", "pubsub.in-memory": "local"}.get(c.get("pubsub"), ""))' 2>/dev/null || true
+print({"pubsub.kafka": "kafka", "pubsub.in-memory": "local"}.get(c.get("pubsub"), ""))' 2>/dev/null |
+		sed "s/^kafka\$/kafka$([ -f "$TODOD_WORK/kafka3-1.pid" ] && kill -0 "$(cat "$TODOD_WORK/kafka3-1.pid")" 2>/dev/null && echo 3)/" || true
 }
 stack_on() { # stack_on PROFILE: the stack up on PROFILE (down first if another profile runs)
 	local now
@@ -64,13 +76,22 @@ trap cleanup EXIT
 out=$(mktemp)
 result() { sed -n 's/^RESULT //p' | tee -a "$out"; }
 
-log "=== relay throughput: $ROWS rows, $KEYS keys"
-stack_on kafka
-python3 "$B/bench_events.py" relay --rows "$ROWS" --keys "$KEYS" --topic bench-events | result
-python3 "$B/bench_events.py" relay --rows "$ROWS" --keys "$KEYS" --topic task-events | result
+stack_on "$PROFILE"
+if [ "${BENCH_RELAY:-1}" = 1 ]; then
+	log "=== relay throughput: $ROWS rows, $KEYS keys"
+	python3 "$B/bench_events.py" relay --rows "$ROWS" --keys "$KEYS" --topic bench-events | result
+	python3 "$B/bench_events.py" relay --rows "$ROWS" --keys "$KEYS" --topic task-events | result
+fi
 
-log "=== commit-to-consumer latency: $RATE writes/s for ${SECS}s, kafka profile"
-python3 "$B/bench_events.py" latency --rate "$RATE" --seconds "$SECS" --label kafka | result
+for ((i = 1; i <= ${BENCH_RUNS:-1}; i++)); do
+	log "=== commit-to-consumer latency: $RATE writes/s for ${SECS}s, $PROFILE profile, run $i (load $(cut -d' ' -f1-3 /proc/loadavg))"
+	python3 "$B/bench_events.py" latency --rate "$RATE" --seconds "$SECS" --label "$PROFILE" | result
+done
+if [ -n "${BENCH_THROUGHPUT_SECONDS:-}" ]; then
+	log "=== sustained throughput: ${BENCH_THROUGHPUT_RATE:-1000} writes/s for ${BENCH_THROUGHPUT_SECONDS}s, $PROFILE profile"
+	python3 "$B/bench_events.py" throughput --rate "${BENCH_THROUGHPUT_RATE:-1000}" \
+		--seconds "$BENCH_THROUGHPUT_SECONDS" --label "$PROFILE" | result
+fi
 if [ "${BENCH_LOCAL:-1}" = 1 ]; then
 	log "=== the same on the local profile (in-memory pub/sub)"
 	stack_on local
@@ -92,11 +113,14 @@ for r in rows:
               f"{r.get('pipeline_s', '-'):>12}{r.get('consumed_per_s', '-'):>12}")
 print("\ncommit-to-consumer latency (activity_logs.recorded_at - occurred_at):")
 print(f"{'profile':<8}{'rate':>6}{'writes':>8}{'achieved/s':>12}{'p50_ms':>9}{'p90_ms':>9}{'p99_ms':>9}"
-      f"{'max_ms':>9}{'http_p99':>10}")
+      f"{'max_ms':>9}{'http_p99':>10}{'load':>7}")
 for r in rows:
     if "profile" in r:
         print(f"{r['profile']:<8}{float(r['target_rate']):>6.0f}{r['http_200']:>8}{r['achieved_rate']:>12}"
               f"{r['e2e_p50_ms']:>9}{r['e2e_p90_ms']:>9}{r['e2e_p99_ms']:>9}{r['e2e_max_ms']:>9}"
-              f"{r['http_p99_ms']:>10}")
+              f"{r['http_p99_ms']:>10}{r.get('loadavg', '-'):>7}")
+for r in rows:
+    if "lag_max" in r:
+        print("\nsustained run: " + " ".join(f"{k}={v}" for k, v in r.items() if k != "user"))
 PY
 rm -f "$out"

@@ -55,8 +55,10 @@ dapr_http, api, user = _e2e.dapr_http, _e2e.api, _e2e.user  # fixtures, re-expor
 
 # DAPR_RESOURCES: scripts/daprd.sh on its own defaults to components/local (stack.sh sets it
 # from TODOD_PROFILE); a daprd restarted by a test must load the Kafka components again.
-STACK_ENV = dict(os.environ, TODOD_PROFILE="kafka", TODOD_DIAGNOSTICS="1",
-                 DAPR_RESOURCES=str(ROOT / "components/kafka"))
+# PROFILE: kafka (one Kafka node), or kafka3 for test/e2e_faults_kafka3 (scripts/test.sh sets it).
+PROFILE = os.environ.get("TODOD_E2E_PROFILE", "kafka")
+STACK_ENV = dict(os.environ, TODOD_PROFILE=PROFILE, TODOD_DIAGNOSTICS="1",
+                 DAPR_RESOURCES=str(ROOT / f"components/{PROFILE}"))
 STACK_ENV.pop("SCHEDULER_RESET", None)  # restarts here must not wipe the scheduler
 
 

@@ -8,7 +8,8 @@
 #   integration      todod's AppCallback over gRPC against a real PostgreSQL (incl. a restart);
 #                    overload: health while workers are blocked, shedding, rate limit, lag pause
 #   migrations       every migration down and up on a populated database; the migration lock
-#   e2e-kafka        REST through a real daprd + scheduler + Kafka + PostgreSQL (pytest)
+#   e2e-kafka        REST and MCP through a real daprd + scheduler + Kafka + PostgreSQL (pytest;
+#                    MCP also with the official TypeScript and Python clients and the conformance suite)
 #   faults-kafka     the same stack under faults: kill -9 daprd/todod, Kafka stopped, poison messages,
 #                    reminders across todod, daprd and scheduler restarts
 #   e2e-local        the same on the light default profile (in-memory pub/sub)
@@ -27,6 +28,7 @@ set -e
 "$S/install-deps.sh"
 "$S/install-dapr.sh"
 "$S/install-kafka.sh"
+"$S/install-mcp-clients.sh" # the official MCP clients and conformance suite (test/e2e/test_mcp_clients.py)
 "$S/build.sh" build
 "$S/build.sh" build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 CC=clang-14 "$S/build.sh" build-fuzz -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \

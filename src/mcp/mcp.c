@@ -10,6 +10,7 @@
 #include "base/alloc.h"
 #include "base/log.h"
 #include "base/ratelimit.h"
+#include "events/relay.h"
 #include "json/mcp_json.h"
 #include "mcp/tools.h"
 #include "service/task.h"
@@ -67,7 +68,8 @@ static int64_t mono_us(void)
 /* tools/call: a business failure is a result with isError (the model reads
  * the message and corrects itself); a failure of the service is a transport
  * error (503/504/429, the client may retry) or -32603. */
-static int tools_call(const struct mcp_message *m, const char *user, struct http_response *resp)
+static int tools_call(struct app *app, const struct mcp_message *m, const char *user,
+		      struct http_response *resp)
 {
 	struct err *e = &resp->err;
 	const char *name;
@@ -77,11 +79,21 @@ static int tools_call(const struct mcp_message *m, const char *user, struct http
 		resp->body = mcp_json_error(m->id, MCP_INVALID_PARAMS, pe.msg);
 		return 0;
 	}
-	if (!mcp__tool_find(name)) {
+	const struct mcp_tool_desc *tool = mcp__tool_find(name);
+	if (!tool) {
 		char *msg = xasprintf("Unknown tool: %.128s", name);
 		resp->body = mcp_json_error(m->id, MCP_INVALID_PARAMS, msg);
 		free(msg);
 		return 0;
+	}
+	/* Writes pause while the event pipeline lags, as for REST. */
+	int limit = app->cfg->max_event_lag_ms;
+	if (!tool->read_only && limit > 0) {
+		int64_t lag = relay_lag_ms();
+		if (lag > limit)
+			return err_set(e, TODO_EBUSY, NULL,
+				       "writes are paused: the oldest unpublished event is %lld ms old, "
+				       "more than the limit of %d ms; retry later", (long long)lag, limit);
 	}
 	char *out = NULL;
 	int rc = mcp__tool_call(name, args, user, &out, e);
@@ -178,7 +190,7 @@ int mcp_dispatch(struct app *app, struct http_request *req, struct http_response
 				    : mcp_json_error(m.id, MCP_INTERNAL_ERROR, "tool table is invalid");
 		free(result);
 	} else if (strcmp(m.method, "tools/call") == 0) {
-		rc = tools_call(&m, user, resp);
+		rc = tools_call(app, &m, user, resp);
 	} else {
 		char *msg = xasprintf("Method not found: %.128s", m.method);
 		resp->body = mcp_json_error(m.id, MCP_METHOD_NOT_FOUND, msg);

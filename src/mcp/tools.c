@@ -632,12 +632,12 @@ char *mcp__tools_list(void)
 	return mcp_json_tools_list(d, NTOOLS);
 }
 
-bool mcp__tool_find(const char *name)
+const struct mcp_tool_desc *mcp__tool_find(const char *name)
 {
 	for (size_t i = 0; i < NTOOLS; i++)
 		if (strcmp(table[i].d.name, name) == 0)
-			return true;
-	return false;
+			return &table[i].d;
+	return NULL;
 }
 
 int mcp__tool_call(const char *name, const struct mcp_args *args, const char *user, char **out,

@@ -16,8 +16,8 @@
  * NULL if a schema in the table is not valid JSON (a bug the tests catch). */
 char *mcp__tools_list(void);
 
-/* mcp__tool_find - true if @name is a tool. */
-bool mcp__tool_find(const char *name);
+/* mcp__tool_find - the tool named @name, or NULL. */
+const struct mcp_tool_desc *mcp__tool_find(const char *name);
 
 /* mcp__tool_call - run tool @name for user @user with @args (may be NULL).
  * Returns 0 with *@out the structured result (malloc'd JSON object); or a

@@ -381,3 +381,18 @@ def test_mcp_and_rest_make_the_same_events(mcp, api, user):
     rr = api.get(f"api/{r_user}/reminders", user=r_user).json()["reminders"]
     mr = api.get(f"api/{m_user}/reminders", user=m_user).json()["reminders"]
     assert sorted(x["status"] for x in rr) == sorted(x["status"] for x in mr)
+
+
+def test_readme_tool_reference_matches_the_table(mcp, user):
+    """README "### Tools" lists exactly the served tools, with their annotations."""
+    import pathlib
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Tools", 1)[1].split("###", 1)[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")]
+            for line in section.splitlines() if line.startswith("| ") and not line.startswith("| tool")]
+    yn = {"yes": True, "no": False}
+    documented = {r[0]: (yn[r[2]], yn[r[3]], yn[r[4]]) for r in rows}
+    served = {t["name"]: (t["annotations"]["readOnlyHint"], t["annotations"]["destructiveHint"],
+                          t["annotations"]["idempotentHint"])
+              for t in mcp.rpc(user, "tools/list")["result"]["tools"]}
+    assert documented == served

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 PKGS=(
 	build-essential meson ninja-build pkg-config
 	libgrpc-dev protobuf-c-compiler libprotobuf-c-dev
-	libpq-dev libjansson-dev libcmocka-dev libjwt-dev libssl-dev
+	libpq-dev libjansson-dev libcmocka-dev libjwt-dev libssl-dev libwebsockets-dev
 	libical-dev tzdata
 	postgresql postgresql-contrib
 	openjdk-17-jre-headless maven
@@ -29,3 +29,4 @@ log "apt packages ready"
 command -v go >/dev/null || die "go not found on PATH (the machine image provides /usr/local/go)"
 python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
 python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml
+python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus-client

@@ -5,6 +5,7 @@
 #   down  stops them in reverse order (each stop is a no-op when not running)
 # Env: TODOD_PROFILE=local|kafka (components/<profile>; default local: in-memory pub/sub),
 #      TODOD_DIAGNOSTICS=1 (self-test routes), TODOD_BUILD (build dir, default $TODOD_ROOT/build),
+#      TODOD_HTTP_PORT (todod's /livez, /readyz, /metrics; default 8080),
 #      plus the ports of scripts/{pg,daprd,scheduler}.sh. todod logs to $TODOD_WORK/logs/todod.log.
 source "$(dirname "$0")/lib.sh"
 
@@ -17,6 +18,9 @@ export APP_ID=${APP_ID:-todod}
 export APP_PORT=${APP_PORT:-50051}
 export DAPR_GRPC_PORT=${DAPR_GRPC_PORT:-50001}
 export DAPR_HTTP_PORT=${DAPR_HTTP_PORT:-3500}
+# todod's own HTTP port (/livez, /readyz, /metrics): 8080 for the default stack; a stack on
+# other ports (side by side with another) gets APP_PORT - 40000 unless TODOD_HTTP_PORT is set.
+export TODOD_HTTP_PORT=${TODOD_HTTP_PORT:-$((APP_PORT == 50051 ? 8080 : APP_PORT - 40000))}
 export DAPR_RESOURCES=$TODOD_ROOT/components/$TODOD_PROFILE
 S=$TODOD_ROOT/scripts
 

@@ -75,6 +75,7 @@ e2e() { # e2e PROFILE [TEST_DIR [PYTEST_ARGS...]]: a fresh stack of PROFILE, pyt
 	"$S/stack.sh" up || { "$S/stack.sh" down; return 1; }
 	TODOD_E2E_PROFILE=$profile \
 		TODOD_E2E_DAPR_HTTP="http://127.0.0.1:${DAPR_HTTP_PORT:-3500}" \
+		TODOD_E2E_HTTP="http://127.0.0.1:${TODOD_HTTP_PORT:-8080}" \
 		TODOD_E2E_JWT_SECRET=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["jwt-secret"])' components/local/dev-secrets.json) \
 		python3 -m pytest "$dir" -q -p no:cacheprovider -rfE "$@"
 	local rc=$?

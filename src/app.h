@@ -27,6 +27,7 @@ struct app {
 	 * (0: none yet). HealthCheck reads it; it never queries the database. */
 	atomic_llong db_ok_ms;
 	int db_stale_ms;              /* older than this: the database is down */
+	atomic_bool subscribed;       /* daprd asked for our subscriptions */
 	struct ratelimit *limiter;    /* per-user request buckets, or NULL (off) */
 	const struct config *cfg;
 	const uint8_t *jwt_key;

@@ -33,7 +33,7 @@ static int env_long(const char *name, long def, long min, long max, long *out, s
 int config_load(struct config *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
-	long queue, rps, burst, lag, health;
+	long queue, rps, burst, lag, health, http_port;
 	long port, workers, maxmsg, maxbody, grace, startup, dapr_port, batch, poll, recon, rgrace;
 	int rc;
 	if ((rc = env_long("TODOD_APP_PORT", 50051, 0, 65535, &port, e)) ||
@@ -51,7 +51,8 @@ int config_load(struct config *c, struct err *e)
 	    (rc = env_long("TODOD_RATE_LIMIT_RPS", 50, 0, 1000000, &rps, e)) ||
 	    (rc = env_long("TODOD_RATE_LIMIT_BURST", 200, 1, 1000000, &burst, e)) ||
 	    (rc = env_long("TODOD_MAX_EVENT_LAG_MS", 10000, 0, 3600000, &lag, e)) ||
-	    (rc = env_long("TODOD_HEALTH_INTERVAL_MS", 1000, 50, 60000, &health, e)))
+	    (rc = env_long("TODOD_HEALTH_INTERVAL_MS", 1000, 50, 60000, &health, e)) ||
+	    (rc = env_long("TODOD_HTTP_PORT", 8080, -1, 65535, &http_port, e)))
 		return rc;
 	snprintf(c->listen_addr, sizeof(c->listen_addr), "%s:%ld",
 		 env_or("TODOD_APP_ADDRESS", "127.0.0.1"), port);
@@ -60,6 +61,8 @@ int config_load(struct config *c, struct err *e)
 		snprintf(c->dapr_addr, sizeof(c->dapr_addr), "%s", dapr_addr);
 	else
 		snprintf(c->dapr_addr, sizeof(c->dapr_addr), "127.0.0.1:%ld", dapr_port);
+	c->http_address = env_or("TODOD_HTTP_ADDRESS", "127.0.0.1");
+	c->http_port = (int)http_port;
 	c->dapr_api_token = env_or("DAPR_API_TOKEN", NULL);
 	c->app_api_token = env_or("APP_API_TOKEN", NULL);
 	c->database_url = env_or("TODOD_DATABASE_URL", NULL);
@@ -110,6 +113,8 @@ void config_usage(FILE *out)
 "environment (default in brackets):\n"
 "  TODOD_APP_ADDRESS        address the gRPC app server binds [127.0.0.1]\n"
 "  TODOD_APP_PORT           its port; daprd's --app-port [50051]\n"
+"  TODOD_HTTP_ADDRESS       address of todod's own HTTP port (/livez, /readyz, /metrics) [127.0.0.1]\n"
+"  TODOD_HTTP_PORT          its port; 0 = any free port, -1 = off [8080]\n"
 "  DAPR_GRPC_PORT           daprd's gRPC API port on 127.0.0.1 [50001]\n"
 "  TODOD_DAPR_ADDRESS       daprd's gRPC API as host:port (overrides DAPR_GRPC_PORT)\n"
 "  DAPR_API_TOKEN           sent as dapr-api-token on calls to daprd [unset]\n"

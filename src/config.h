@@ -13,7 +13,9 @@
 
 struct config {
 	char listen_addr[128];        /* TODOD_APP_ADDRESS ":" TODOD_APP_PORT */
-	char dapr_addr[128];          /* TODOD_DAPR_ADDRESS or 127.0.0.1:$DAPR_GRPC_PORT */
+	char dapr_addr[128];
+	const char *http_address;     /* TODOD_HTTP_ADDRESS */
+	int http_port;                /* TODOD_HTTP_PORT (0: any free port, -1: off) */          /* TODOD_DAPR_ADDRESS or 127.0.0.1:$DAPR_GRPC_PORT */
 	const char *dapr_api_token;   /* DAPR_API_TOKEN (app -> daprd) */
 	const char *app_api_token;    /* APP_API_TOKEN (daprd -> app) */
 	const char *database_url;     /* TODOD_DATABASE_URL, or NULL: read from the secret store */

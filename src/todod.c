@@ -11,6 +11,7 @@
  */
 #include "todod.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -25,12 +26,16 @@
 #include "auth/jwt.h"
 #include "base/alloc.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/ratelimit.h"
+#include "base/strbuf.h"
 #include "config.h"
 #include "dapr/appcallback.h"
 #include "dapr/dapr_client.h"
 #include "events/relay.h"
+#include "api/api.h"
 #include "jobs/reminder_jobs.h"
+#include "realtime/gateway.h"
 #include "rpc/rpc.h"
 #include "service/probe.h"
 #include "service/task.h"
@@ -162,6 +167,129 @@ static void health_stop(void)
 	pthread_join(health.thread, NULL);
 }
 
+/* ---- metrics and readiness of the serving process ---- */
+
+struct serve_state {
+	struct app *app;
+	struct rpc_server *srv;
+	double start_time;
+};
+
+static void define_metrics(void)
+{
+	appcallback_metrics_define();
+	db_metrics_define();
+	api_metrics_define();
+	metrics_define("todod_build_info", METRIC_GAUGE, "Always 1; the version is a label.", NULL, 0);
+	metrics_define("todod_up", METRIC_GAUGE, "1 once todod is ready to serve, 0 while it starts.", NULL, 0);
+	metrics_define("todod_inflight_requests", METRIC_GAUGE,
+		       "gRPC calls accepted and not yet answered (REST, events, jobs, health).", NULL, 0);
+	metrics_define("todod_work_queue_depth", METRIC_GAUGE, "Calls waiting for a worker.", NULL, 0);
+	metrics_define("todod_work_queue_capacity", METRIC_GAUGE, "TODOD_QUEUE_MAX.", NULL, 0);
+	metrics_define("todod_busy_workers", METRIC_GAUGE, "Workers running a handler.", NULL, 0);
+	metrics_define("todod_workers", METRIC_GAUGE, "TODOD_WORKERS (one database connection each).", NULL, 0);
+	metrics_define("todod_calls_handled_total", METRIC_COUNTER, "gRPC calls answered by a handler.", NULL, 0);
+	metrics_define("todod_calls_shed_total", METRIC_COUNTER,
+		       "gRPC calls refused at once because the work queue was full (HTTP 429).", NULL, 0);
+	metrics_define("todod_database_up", METRIC_GAUGE,
+		       "1 while the health checker's database ping succeeds.", NULL, 0);
+	metrics_define("todod_outbox_oldest_age_seconds", METRIC_GAUGE,
+		       "Age of the oldest unpublished outbox event, as the relay last measured it.", NULL, 0);
+	metrics_define("todod_outbox_published_total", METRIC_COUNTER,
+		       "Outbox rows published (or run, for job commands) by this process's relay.", NULL, 0);
+	metrics_define("todod_outbox_failed_total", METRIC_COUNTER,
+		       "Outbox rows deferred after a failed publish attempt.", NULL, 0);
+	metrics_define("todod_relay_rounds_total", METRIC_COUNTER, "Relay rounds that claimed rows.", NULL, 0);
+	metrics_define("process_cpu_seconds_total", METRIC_COUNTER, "User and system CPU time.", NULL, 0);
+	metrics_define("process_resident_memory_bytes", METRIC_GAUGE, "Resident set size.", NULL, 0);
+	metrics_define("process_open_fds", METRIC_GAUGE, "Open file descriptors.", NULL, 0);
+	metrics_define("process_start_time_seconds", METRIC_GAUGE, "Start time, Unix seconds.", NULL, 0);
+	char labels[96];
+	snprintf(labels, sizeof(labels), "version=\"%s\"", TODOD_VERSION);
+	metrics_gauge_set("todod_build_info", labels, 1);
+}
+
+static void collect_process(void *ctx)
+{
+	struct serve_state *st = ctx;
+	metrics_gauge_set("process_start_time_seconds", NULL, st->start_time);
+	FILE *f = fopen("/proc/self/stat", "r");
+	if (f) {
+		unsigned long ut = 0, stime = 0;
+		/* Fields 14 and 15 (utime, stime, clock ticks); comm (2) may hold spaces. */
+		char line[1024];
+		if (fgets(line, sizeof(line), f)) {
+			char *p = strrchr(line, ')');
+			if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stime) == 2)
+				metrics_counter_set("process_cpu_seconds_total", NULL,
+						    (double)(ut + stime) / (double)sysconf(_SC_CLK_TCK));
+		}
+		fclose(f);
+	}
+	f = fopen("/proc/self/statm", "r");
+	if (f) {
+		unsigned long size, rss;
+		if (fscanf(f, "%lu %lu", &size, &rss) == 2)
+			metrics_gauge_set("process_resident_memory_bytes", NULL, (double)rss * (double)sysconf(_SC_PAGESIZE));
+		fclose(f);
+	}
+	DIR *d = opendir("/proc/self/fd");
+	if (d) {
+		int n = 0;
+		while (readdir(d))
+			n++;
+		closedir(d);
+		metrics_gauge_set("process_open_fds", NULL, n - 3);   /* ".", "..", and this DIR */
+	}
+}
+
+/* A counter another module keeps: copied at scrape time. */
+static void set_counter(const char *name, double total)
+{
+	metrics_counter_set(name, NULL, total);
+}
+
+static void collect_serving(void *ctx)
+{
+	struct serve_state *st = ctx;
+	struct app *app = st->app;
+	metrics_gauge_set("todod_up", NULL, atomic_load(&app->ready) ? 1 : 0);
+	int64_t ok = atomic_load(&app->db_ok_ms);
+	metrics_gauge_set("todod_database_up", NULL, ok && mono_ms() - ok <= app->db_stale_ms ? 1 : 0);
+	if (st->srv) {
+		struct rpc_server_stats s;
+		rpc_server_stats(st->srv, &s);
+		metrics_gauge_set("todod_inflight_requests", NULL, s.inflight);
+		metrics_gauge_set("todod_work_queue_depth", NULL, s.queued);
+		metrics_gauge_set("todod_busy_workers", NULL, s.busy_workers);
+		metrics_gauge_set("todod_work_queue_capacity", NULL, app->cfg->queue_max);
+		metrics_gauge_set("todod_workers", NULL, app->cfg->workers);
+		set_counter("todod_calls_handled_total", (double)s.handled);
+		set_counter("todod_calls_shed_total", (double)s.shed);
+	}
+	metrics_gauge_set("todod_outbox_oldest_age_seconds", NULL, (double)relay_lag_ms() / 1000.0);
+	struct relay_stats rs;
+	relay_get_stats(&rs);
+	set_counter("todod_outbox_published_total", (double)rs.published);
+	set_counter("todod_outbox_failed_total", (double)rs.failed);
+	set_counter("todod_relay_rounds_total", (double)rs.rounds);
+}
+
+/* Readiness for Kubernetes (GET /readyz): started (secrets read, schema
+ * current), the database answering, and daprd subscribed. */
+static void readiness(void *ctx, struct strbuf *why)
+{
+	struct serve_state *st = ctx;
+	struct app *app = st->app;
+	if (!atomic_load(&app->ready))
+		strbuf_puts(why, "starting: secrets, database schema or workers not ready yet\n");
+	int64_t ok = atomic_load(&app->db_ok_ms);
+	if (!ok || mono_ms() - ok > app->db_stale_ms)
+		strbuf_puts(why, "database: no successful ping recently\n");
+	if (!atomic_load(&app->subscribed))
+		strbuf_puts(why, "subscriptions: daprd has not asked for them yet\n");
+}
+
 static int cmd_serve(const struct config *cfg)
 {
 	sigset_t sigs;
@@ -190,16 +318,36 @@ static int cmd_serve(const struct config *cfg)
 		.thread_exit = db_thread_release,
 	};
 	struct rpc_server *srv = NULL;
+	struct gateway *gw = NULL;
 	int port = 0;
 	int status = 1;
+	struct serve_state state = { .app = &app, .start_time = (double)time(NULL) };
+	define_metrics();
+	metrics_collector(collect_process, &state);
+	metrics_collector(collect_serving, &state);
 	char *key = NULL, *url = NULL;
 	struct err e = { 0 };
 	if (rpc_server_start(&opts, &srv, &port) != 0) {
 		log_error("could not listen", "addr=%s", cfg->listen_addr);
 		goto out_free_app;
 	}
+	state.srv = srv;
 	log_info("listening", "addr=%s port=%d workers=%d dapr=%s", cfg->listen_addr, port,
 		 cfg->workers, cfg->dapr_addr);
+	if (cfg->http_port >= 0) {
+		struct gateway_opts gopts = {
+			.address = cfg->http_address, .port = cfg->http_port,
+			.ready = readiness, .ctx = &state,
+		};
+		int hport = 0;
+		if (gateway_start(&gopts, &gw, &hport) != 0) {
+			log_error("could not listen for HTTP", "addr=%s port=%d", cfg->http_address,
+				  cfg->http_port);
+			goto out_stop_server;
+		}
+		log_info("http listening", "addr=%s port=%d paths=/livez,/readyz,/metrics",
+			 cfg->http_address, hport);
+	}
 
 	char q[600];
 	if (jwt_key(app.dapr, cfg, &key, &e) != 0 || database_url(app.dapr, cfg, &url, &e) != 0) {
@@ -259,6 +407,7 @@ out_stop_health:
 out_stop_server:
 	if (srv)
 		rpc_server_stop(srv, cfg->shutdown_grace_ms);
+	gateway_stop(gw);
 	db_thread_release();
 	log_info("stopped", "status=%d", status);
 out_free_app:

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "auth/jwt.h"
+#include "base/metrics.h"
 #include "base/ratelimit.h"
 #include "events/relay.h"
 #include "http/query.h"
@@ -46,6 +47,17 @@ static const struct route routes[] = {
 	{ HTTP_GET, "api/{user_id}/selftest/{probe_id}", api_selftest_status, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },
 };
 
+void api_metrics_define(void)
+{
+	metrics_define("todod_rate_limited_total", METRIC_COUNTER,
+		       "Requests refused by the per-user rate limit (HTTP 429).", NULL, 0);
+	metrics_define("todod_writes_paused_total", METRIC_COUNTER,
+		       "Writes refused because the oldest unpublished event was older than "
+		       "TODOD_MAX_EVENT_LAG_MS (HTTP 429).", NULL, 0);
+	metrics_counter_add("todod_rate_limited_total", NULL, 0);
+	metrics_counter_add("todod_writes_paused_total", NULL, 0);
+}
+
 static int64_t mono_us(void)
 {
 	struct timespec ts;
@@ -59,19 +71,23 @@ static int64_t mono_us(void)
 static int admit(struct app *app, const struct http_request *req, const char *user, struct err *e)
 {
 	int64_t retry_ms;
-	if (app->limiter && !ratelimit_take(app->limiter, user, mono_us(), &retry_ms))
+	if (app->limiter && !ratelimit_take(app->limiter, user, mono_us(), &retry_ms)) {
+		metrics_counter_add("todod_rate_limited_total", NULL, 1);
 		return err_set(e, TODO_EBUSY, NULL,
 			       "rate limit exceeded: at most %d requests per second per user "
 			       "(bursts of %d); retry in %lld ms", app->cfg->rate_limit_rps,
 			       app->cfg->rate_limit_burst, (long long)retry_ms);
+	}
 	int limit = app->cfg->max_event_lag_ms;
 	if (limit > 0 && req->verb != HTTP_GET && req->verb != HTTP_HEAD) {
 		int64_t lag = relay_lag_ms();
-		if (lag > limit)
+		if (lag > limit) {
+			metrics_counter_add("todod_writes_paused_total", NULL, 1);
 			return err_set(e, TODO_EBUSY, NULL,
 				       "writes are paused: the oldest unpublished event is %lld ms old, "
 				       "more than the limit of %d ms; retry later",
 				       (long long)lag, limit);
+		}
 	}
 	return 0;
 }

@@ -13,6 +13,9 @@
  * set). @req->app must point at @app. */
 int api_dispatch(struct app *app, struct http_request *req, struct http_response *resp);
 
+/* api_metrics_define - declare the admission metrics (rate limit, paused writes). */
+void api_metrics_define(void);
+
 /* Checks shared by handlers: the route takes no query parameter / no body.
  * TODO_EINVAL naming the parameter or "body". */
 int api_no_query(struct http_request *req, struct err *e);

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "base/alloc.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "events/consumer.h"
 #include "events/event.h"
 #include "jobs/reminder_jobs.h"
@@ -79,6 +80,26 @@ static bool ready(struct app *app, struct rpc_call *call)
 	return false;
 }
 
+/* One REST request in the metrics: by route template (never the raw path:
+ * label values must stay bounded), verb and status. */
+static void record_request(const char *route, const char *verb, int status, double seconds)
+{
+	char labels[256];
+	snprintf(labels, sizeof(labels), "route=\"%s\",method=\"%s\",status=\"%d\"", route, verb, status);
+	metrics_counter_add("todod_http_requests_total", labels, 1);
+	snprintf(labels, sizeof(labels), "route=\"%s\",method=\"%s\"", route, verb);
+	metrics_observe("todod_http_request_duration_seconds", labels, seconds);
+}
+
+void appcallback_metrics_define(void)
+{
+	metrics_define("todod_http_requests_total", METRIC_COUNTER,
+		       "REST requests answered by todod, by route template, verb and HTTP status.", NULL, 0);
+	metrics_define("todod_http_request_duration_seconds", METRIC_HISTOGRAM,
+		       "Time todod spent on a REST request, by route template and verb.",
+		       METRICS_LATENCY_BUCKETS, METRICS_LATENCY_NBUCKETS);
+}
+
 static void on_invoke(struct app *app, struct rpc_call *call)
 {
 	int64_t t0 = mono_us();
@@ -117,6 +138,8 @@ static void on_invoke(struct app *app, struct rpc_call *call)
 		call->status = status_rpc_code(rc);
 		call->status_msg = xstrdup(resp.err.msg[0] ? resp.err.msg : err_name(rc));
 	}
+	record_request(req.route ? req.route->pattern : "-", http_verb_name(req.verb),
+		       status_http_code(rc), (double)(mono_us() - t0) / 1e6);
 	char qpath[160], qmsg[600];
 	int level = rc == 0 ? LOG_INFO : (status_http_code(rc) >= 500 ? LOG_ERROR : LOG_INFO);
 	if (log_enabled(level))
@@ -292,6 +315,8 @@ void appcallback_handle(void *ctx, struct rpc_call *call)
 			on_invoke(app, call);
 	} else if (strcmp(m, SVC "ListTopicSubscriptions") == 0) {
 		list_subscriptions(app, call);
+		if (call->status == RPC_OK)
+			atomic_store_explicit(&app->subscribed, true, memory_order_release);
 	} else if (strcmp(m, SVC "OnTopicEvent") == 0) {
 		if (app_token_ok(app, call) && ready(app, call))
 			on_topic_event(app, call);

@@ -18,4 +18,7 @@ void appcallback_handle(void *ctx, struct rpc_call *call);
  * app unhealthy when its probe times out). NULL-terminated. */
 extern const char *const appcallback_inline_methods[];
 
+/* appcallback_metrics_define - declare the request metrics it records. */
+void appcallback_metrics_define(void);
+
 #endif

@@ -2,11 +2,16 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "store/db_internal.h"
 
 #define MAX_PREPARED 64
@@ -28,11 +33,51 @@ void db_configure(const char *conninfo)
 	g_conninfo = xstrdup(conninfo);
 }
 
+static atomic_int open_conns;   /* connections of every thread, for the metrics */
+static void collect(void *ctx);
+
 static void drop_conn(void)
 {
-	if (tc.conn)
+	if (tc.conn) {
 		PQfinish(tc.conn);
+		atomic_fetch_sub(&open_conns, 1);
+	}
 	memset(&tc, 0, sizeof(tc));
+}
+
+void db_metrics_define(void)
+{
+	metrics_define("todod_db_query_duration_seconds", METRIC_HISTOGRAM,
+		       "PostgreSQL statement time, by prepared statement name (\"dynamic\" for built SQL).",
+		       METRICS_LATENCY_BUCKETS, METRICS_LATENCY_NBUCKETS);
+	metrics_define("todod_db_connects_total", METRIC_COUNTER,
+		       "Database connections opened (first use of a thread, or a reconnect).", NULL, 0);
+	metrics_define("todod_db_reconnects_total", METRIC_COUNTER,
+		       "Connections replaced because the old one was lost.", NULL, 0);
+	metrics_define("todod_db_connections", METRIC_GAUGE, "Open database connections.", NULL, 0);
+	metrics_counter_add("todod_db_connects_total", NULL, 0);
+	metrics_counter_add("todod_db_reconnects_total", NULL, 0);
+	metrics_collector(collect, NULL);
+}
+
+static void collect(void *ctx)
+{
+	(void)ctx;
+	metrics_gauge_set("todod_db_connections", NULL, atomic_load(&open_conns));
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void observe(const char *stmt, int64_t t0)
+{
+	char labels[96];
+	snprintf(labels, sizeof(labels), "stmt=\"%s\"", stmt);
+	metrics_observe("todod_db_query_duration_seconds", labels, (double)(mono_us() - t0) / 1e6);
 }
 
 void db_thread_release(void)
@@ -126,13 +171,19 @@ static int ensure_conn(struct err *e)
 	}
 	if (tc.conn && PQstatus(tc.conn) == CONNECTION_OK && conn_alive(tc.conn))
 		return 0;
-	if (tc.conn)
+	if (tc.conn) {
 		log_info("database connection lost, reconnecting", NULL);
+		metrics_counter_add("todod_db_reconnects_total", NULL, 1);
+	}
 	drop_conn();
 	if (!g_conninfo)
 		return err_set(e, TODO_EINTERNAL, NULL, "database not configured");
 	tc.conn = db__connect(g_conninfo, e);
-	return tc.conn ? 0 : TODO_EUNAVAIL;
+	if (!tc.conn)
+		return TODO_EUNAVAIL;
+	atomic_fetch_add(&open_conns, 1);
+	metrics_counter_add("todod_db_connects_total", NULL, 1);
+	return 0;
 }
 
 static bool is_prepared(const char *name)
@@ -205,7 +256,9 @@ static int exec_once(const struct db_stmt *st, const char *const *params, PGresu
 		if (tc.nprepared < MAX_PREPARED)
 			tc.prepared[tc.nprepared++] = st->name;
 	}
+	int64_t t0 = mono_us();
 	PGresult *r = PQexecPrepared(tc.conn, st->name, st->nparams, params, NULL, NULL, 0);
+	observe(st->name, t0);
 	ExecStatusType s = PQresultStatus(r);
 	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
 		*res = r;
@@ -238,7 +291,9 @@ int db__exec_sql(const char *sql, int nparams, const char *const *params, bool r
 		int rc = ensure_conn(e);
 		if (rc)
 			return rc;
+		int64_t t0 = mono_us();
 		PGresult *r = PQexecParams(tc.conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		observe("dynamic", t0);
 		ExecStatusType s = PQresultStatus(r);
 		if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
 			*res = r;

@@ -29,6 +29,10 @@ void db_thread_release(void);
  * needed). Returns 0 or TODO_EUNAVAIL. */
 int db_ping(struct err *e);
 
+/* db_metrics_define - declare the database metrics (statement latency by
+ * statement name, connects, reconnects, open connections). */
+void db_metrics_define(void);
+
 /*
  * Transactions on this thread's connection. Between begin and commit (or
  * rollback) every repository call runs inside the transaction; a lost

@@ -139,14 +139,18 @@ int harness_start(struct harness_todod *t, const char *bin, const char *const *e
 	char port_kv[32];
 	snprintf(port_kv, sizeof(port_kv), "TODOD_APP_PORT=%d", t->port);
 	size_t n = 0;
-	for (const char *const *p = env; p && *p; p++)
-		n++;
-	const char **all = calloc(n + 2, sizeof(*all));
+	bool has_http = false;
+	for (const char *const *p = env; p && *p; p++, n++)
+		has_http |= strncmp(*p, "TODOD_HTTP_PORT=", 16) == 0;
+	const char **all = calloc(n + 3, sizeof(*all));
 	if (!all)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		all[i] = env[i];
-	all[n] = port_kv;
+	all[n++] = port_kv;
+	/* Several servers run at once: their HTTP ports must not collide. */
+	if (!has_http)
+		all[n++] = "TODOD_HTTP_PORT=0";
 	const char *argv[] = { bin, NULL };
 	t->pid = spawn(bin, argv, all);
 	free(all);

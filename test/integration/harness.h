@@ -55,7 +55,8 @@ int harness_run(const char *bin, const char *const *argv, const char *const *env
 		int timeout_ms, int *status);
 
 /* harness_start - start `@bin` (serve) on a fresh port with the extra
- * environment @env; TODOD_APP_PORT is added here. Does not wait for
+ * environment @env; TODOD_APP_PORT is added here, and TODOD_HTTP_PORT=0
+ * (any free port) unless @env sets it. Does not wait for
  * readiness. Returns 0 or -1; on success the caller owns @t and ends it
  * with harness_stop() or harness_kill(). */
 int harness_start(struct harness_todod *t, const char *bin, const char *const *env);

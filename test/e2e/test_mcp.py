@@ -261,6 +261,9 @@ def test_cross_user_matrix(mcp, api, user):
         # However the arguments claim to be A, the token decides.
         msg = mcp.fails(b, name, **args, user_id=a)
         assert "user_id" in msg, (name, msg)
+    # Creating: a user_id argument is refused, and B's tasks are B's.
+    assert "user_id" in mcp.fails(b, "add_task", title="for A?", user_id=a)
+    assert mcp.ok(b, "add_task", title="mine")["user_id"] == b
     # B's own tag on A's task: still not found.
     btag = mcp.ok(b, "add_task", title="b", tags=["b-tag"])["tags"][0]["id"]
     assert "not found" in mcp.fails(b, "add_tag_to_task", task_id=tid, tag_id=btag)

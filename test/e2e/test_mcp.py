@@ -271,17 +271,16 @@ def test_cross_user_matrix(mcp, api, user):
     btask = mcp.ok(b, "add_task", title="b2")["id"]
     assert "not found" in mcp.fails(b, "add_tag_to_task", task_id=btask, tag_id=tag_id)
 
-    reads = {
-        "list_tasks": ("tasks", {}),
-        "search_tasks": ("tasks", {"search": "secret"}),
-        "list_reminders": ("reminders", {}),
-        "list_tags": ("tags", {}),
-        "get_activity_logs": ("entries", {"task_id": tid}),
+    reads = {  # tool: (list key, arguments, A's id that must not appear, its id field)
+        "list_tasks": ("tasks", {}, tid, "id"),
+        "search_tasks": ("tasks", {"search": "secret"}, tid, "id"),
+        "list_reminders": ("reminders", {}, rid, "id"),
+        "list_tags": ("tags", {}, tag_id, "id"),
+        "get_activity_logs": ("entries", {"task_id": tid}, tid, "task_id"),
     }
-    for name, (key, args) in reads.items():
+    for name, (key, args, a_id, field) in reads.items():
         out = mcp.ok(b, name, **args)
-        assert all(x.get("id") not in (tid, rid, tag_id) or name == "list_tags" and x["name"] != "a-tag"
-                   for x in out[key]), (name, out)
+        assert all(x[field] != a_id and x.get("user_id", b) == b for x in out[key]), (name, out)
         assert "secret of A" not in json.dumps(out) and "a-tag" not in json.dumps(out), (name, out)
         assert "user_id" in mcp.fails(b, name, **args, user_id=a)
     assert mcp.ok(b, "get_activity_logs", task_id=tid)["entries"] == []

@@ -38,3 +38,16 @@ if [ ! -f "$node_stamp" ]; then
 	touch "$node_stamp"
 fi
 log "mcp clients ready in $dir"
+
+# Dapr's own MCP client (an MCPServer resource) runs on Dapr workflows, which
+# need the placement service: build it from the same patched Dapr module copy
+# that install-dapr.sh builds daprd from (run install-dapr.sh first).
+if [ ! -x "$DAPR_BIN_DIR/placement" ]; then
+	src=$TODOD_CACHE/dapr-src/v$DAPR_VERSION
+	[ -f "$src/go.mod" ] || die "$src missing: run scripts/install-dapr.sh first"
+	log "go build ./cmd/placement (Dapr $DAPR_VERSION, for the MCPServer test)"
+	(cd "$src" && GOTOOLCHAIN=local go build -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" \
+		-o "$DAPR_BIN_DIR/.placement.tmp" ./cmd/placement) || die "building placement failed"
+	mv "$DAPR_BIN_DIR/.placement.tmp" "$DAPR_BIN_DIR/placement"
+fi
+log "dapr placement ready in $DAPR_BIN_DIR"

@@ -2,7 +2,8 @@
 """Per-tool latency of the MCP server next to the same operation by REST, both
 through daprd (stdlib only).
 
-  TODOD_RATE_LIMIT_RPS=0 scripts/stack.sh up      # the per-user limit would shed the bursts
+  TODOD_RATE_LIMIT_RPS=0 TODOD_MAX_EVENT_LAG_MS=0 scripts/stack.sh up
+      # no per-user limit, no write pause: a loaded machine's relay lag would shed the writes
   python3 test/bench/bench_mcp.py [--calls 1000]
 
 Each tool is called --calls times, one call at a time on one keep-alive
@@ -59,6 +60,7 @@ def pct(xs, p):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, default=1000)
+    ap.add_argument("--tools", default="", help="comma list: only these tools")
     a = ap.parse_args()
     port = int(os.environ.get("DAPR_HTTP_PORT", "3500"))
     secret = os.environ.get("TODOD_E2E_JWT_SECRET") or json.load(
@@ -69,7 +71,11 @@ def main():
     u = f"api/{user}"
     results = {}
 
+    only = set(filter(None, a.tools.split(",")))
+
     def measure(name, mcp_fn, rest_fn, setup=None):
+        if only and name not in only:
+            return
         m, r = [], []
         for i in range(N):
             if setup:

@@ -1,0 +1,3 @@
+module todod/bench/loadgen
+
+go 1.22

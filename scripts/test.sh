@@ -14,7 +14,8 @@
 #                    helm install into a real kube-apiserver + etcd on loopback (scripts/chart-check.sh)
 #   image            the container image from Debian packages (mmdebstrap + umoci), then its todod
 #                    --help and migrate status against the test PostgreSQL (scripts/image.sh)
-#   e2e-kafka        REST through a real daprd + scheduler + Kafka + PostgreSQL (pytest)
+#   e2e-kafka        REST and MCP through a real daprd + scheduler + Kafka + PostgreSQL (pytest;
+#                    MCP also with the official TypeScript and Python clients and the conformance suite)
 #   faults-kafka     the same stack under faults: kill -9 daprd/todod, Kafka stopped, poison messages,
 #                    reminders across todod, daprd and scheduler restarts
 #   faults-kafka3    (TODOD_TEST_KAFKA3=1) three Kafka nodes (profile kafka3) under broker faults: kill -9 a
@@ -35,6 +36,7 @@ set -e
 "$S/install-deps.sh"
 "$S/install-dapr.sh"
 "$S/install-kafka.sh"
+"$S/install-mcp-clients.sh" # the official MCP clients and conformance suite (test/e2e/test_mcp_clients.py)
 "$S/build.sh" build
 "$S/build.sh" build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 CC=clang-14 "$S/build.sh" build-fuzz -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \

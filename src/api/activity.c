@@ -28,24 +28,6 @@ static int positive(const char *s, const char *field, long long max, long long *
 	return 0;
 }
 
-/* "b<digits>.<digits>" with both numbers in range; false otherwise. */
-static bool cursor_decode(const char *v, struct activity_key *out)
-{
-	if (v[0] != 'b' || !(v[1] >= '0' && v[1] <= '9'))
-		return false;
-	char *end = NULL;
-	errno = 0;
-	long long us = strtoll(v + 1, &end, 10);
-	if (errno || *end != '.' || !(end[1] >= '0' && end[1] <= '9'))
-		return false;
-	const char *idp = end + 1;
-	long long id = strtoll(idp, &end, 10);
-	if (errno || *end || id <= 0)
-		return false;
-	out->occurred_us = us;
-	out->id = id;
-	return true;
-}
 
 int api_activity_list(struct http_request *req, struct http_response *resp)
 {
@@ -63,7 +45,7 @@ int api_activity_list(struct http_request *req, struct http_response *resp)
 		rc = positive(v, "limit", ACTIVITY_LIMIT_MAX, &limit, e);
 	/* The cursor is opaque to clients: "b<occurred µs>.<id>" of the last entry seen. */
 	if (rc == 0 && (v = query_get(&q, "cursor"))) {
-		has_before = cursor_decode(v, &before);
+		has_before = activity_cursor_decode(v, &before);
 		if (!has_before)
 			rc = err_set(e, TODO_EINVAL, "cursor", "cursor \"%.40s\" is not one this API returned", v);
 	}

@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/metrics.h"
 #include "consumers/consumer.h"
+#include "mcp/mcp.h"
 #include "dapr/proto/common/v1/common.pb-c.h"
 #include "dapr/proto/runtime/v1/appcallback.pb-c.h"
 #include "http/router.h"
@@ -116,10 +117,13 @@ static void on_invoke(struct app *app, struct rpc_call *call)
 		.body = in->data ? in->data->value.data : NULL,
 		.body_len = in->data ? in->data->value.len : 0,
 		.authorization = rpc_call_md(call, "authorization"),
+		.origin = rpc_call_md(call, "dapr-origin"),
+		.mcp_protocol_version = rpc_call_md(call, "mcp-protocol-version"),
 		.app = app,
 	};
 	struct http_response resp = { 0 };
-	int rc = api_dispatch(app, &req, &resp);
+	int rc = strcmp(req.path, MCP_PATH) == 0 ? mcp_dispatch(app, &req, &resp)
+						 : api_dispatch(app, &req, &resp);
 	if (rc == 0) {
 		Google__Protobuf__Any any = GOOGLE__PROTOBUF__ANY__INIT;
 		/* An empty type_url makes daprd pass the bytes through as they are. */

@@ -43,6 +43,8 @@ struct http_request {
 	const uint8_t *body;
 	size_t body_len;
 	const char *authorization;    /* Authorization header value, or NULL */
+	const char *origin;           /* Origin (dapr-origin), or NULL; read by mcp/ */
+	const char *mcp_protocol_version; /* MCP-Protocol-Version, or NULL; read by mcp/ */
 
 	/* Filled by the router. */
 	const struct route *route;

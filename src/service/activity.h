@@ -6,6 +6,7 @@
 #ifndef TODOD_SERVICE_ACTIVITY_H
 #define TODOD_SERVICE_ACTIVITY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,11 @@ struct activity_entry {
 	char recorded_at[TIME_TEXT_MAX];
 	struct activity_key key;       /* filled by activity_repo_list */
 };
+
+/* activity_cursor_decode - parse the opaque page cursor "b<occurred µs>.<id>"
+ * that the activity list hands out; false (and @out untouched) unless both
+ * numbers are in range. */
+bool activity_cursor_decode(const char *v, struct activity_key *out);
 
 /* activity_entries_free - free @a[0..n) and the array. */
 void activity_entries_free(struct activity_entry *a, size_t n);

@@ -38,7 +38,7 @@ import sys
 LAYERS = [
     ("main", [("main.c", "todod.c", "todod.h")]),
     ("callback", ["callback/"]),
-    ("front doors", ["api/", "consumers/", "jobs/", "realtime/"]),
+    ("front doors", ["api/", "mcp/", "consumers/", "jobs/", "realtime/"]),
     ("use cases", ["changes/"]),
     ("relay", ["events/"]),
     ("adapters", ["store/", "dapr/", "json/"]),

@@ -48,8 +48,14 @@ def check(path):
          f"{tag}: todod container securityContext not restricted")
     for k in ("requests", "limits"):
         need({"cpu", "memory"} <= set(c.get("resources", {}).get(k, {})), f"{tag}: todod {k} incomplete")
-    for p in ("startupProbe", "livenessProbe", "readinessProbe"):
-        need(p in c and ("grpc" in c[p] or "tcpSocket" in c[p]), f"{tag}: {p} is not gRPC/TCP")
+    paths = {"startupProbe": "/livez", "livenessProbe": "/livez", "readinessProbe": "/readyz"}
+    for p, path in paths.items():
+        probe = c.get(p, {})
+        http_ok = probe.get("httpGet", {}).get("path") == path and probe["httpGet"].get("port") == "http"
+        need(http_ok or "grpc" in probe or "tcpSocket" in probe,
+             f"{tag}: {p} is not GET {path} on the http port, gRPC or TCP")
+    env = {e["name"]: e.get("value") for e in c.get("env", [])}
+    need(env.get("TODOD_HTTP_ADDRESS") == "0.0.0.0", f"{tag}: TODOD_HTTP_ADDRESS is not 0.0.0.0 (kubelet probes)")
     drain = int(cm["TODOD_SHUTDOWN_GRACE_MS"]) / 1000 + int(ann["dapr.io/graceful-shutdown-seconds"])
     need(spec["terminationGracePeriodSeconds"] > drain, f"{tag}: terminationGracePeriodSeconds <= drain {drain}")
     if "dapr.io/api-token-secret" in ann:

@@ -82,7 +82,11 @@ Secret's name and data key are the same string. */}}
 
 {{/* Probe body for the app port. */}}
 {{- define "todod.probe" -}}
-{{- if eq .root.Values.probes.type "grpc" }}
+{{- if eq .root.Values.probes.type "http" }}
+httpGet:
+  path: {{ .path }}
+  port: http
+{{- else if eq .root.Values.probes.type "grpc" }}
 grpc:
   port: {{ .root.Values.appPort }}
 {{- else }}

@@ -33,8 +33,10 @@ static int env_long(const char *name, long def, long min, long max, long *out, s
 int config_load(struct config *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
-	long queue, rps, burst, lag, health, http_port;
-	long port, workers, maxmsg, maxbody, grace, startup, dapr_port, batch, poll, recon, rgrace;
+	/* Zeroed: gcc -O3 cannot see that env_long sets them whenever it returns 0. */
+	long queue = 0, rps = 0, burst = 0, lag = 0, health = 0, http_port = 0;
+	long port = 0, workers = 0, maxmsg = 0, maxbody = 0, grace = 0, startup = 0, dapr_port = 0;
+	long batch = 0, poll = 0, recon = 0, rgrace = 0;
 	int rc;
 	if ((rc = env_long("TODOD_APP_PORT", 50051, 0, 65535, &port, e)) ||
 	    (rc = env_long("DAPR_GRPC_PORT", 50001, 1, 65535, &dapr_port, e)) ||

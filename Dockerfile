@@ -12,7 +12,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential meson ninja-build pkg-config \
       libgrpc-dev protobuf-c-compiler libprotobuf-c-dev \
-      libpq-dev libjansson-dev libcmocka-dev libjwt-dev libssl-dev libical-dev \
+      libpq-dev libjansson-dev libcmocka-dev libjwt-dev libssl-dev libical-dev libwebsockets-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY meson.build ./

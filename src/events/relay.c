@@ -202,6 +202,8 @@ static void wait_for_work(int ms)
 
 /* The lag figure (relay_lag_ms) is refreshed at most this often. */
 #define LAG_EVERY_MS 100
+/* The backlog is counted (a scan of the outbox) at most this often. */
+#define COUNT_EVERY_MS 500
 /* A round should take well under the publish deadline of the Dapr client
  * (5 s): a batch so large that its bulk publish nears the deadline fails
  * whole and is retried whole, which is how the backlog once stalled. */
@@ -229,7 +231,8 @@ static void adapt_batch(int n, int64_t round_ms, bool failure)
 static void *relay_main(void *arg)
 {
 	(void)arg;
-	int64_t next_warn = 0, next_analyze = 0, next_lag = 0;
+	int64_t next_warn = 0, next_analyze = 0, next_lag = 0, next_count = 0, backlog = 0;
+	double rate = 0;   /* rows published per second while busy (moving average) */
 	char last_error[ERR_MSG_MAX] = "";
 	for (;;) {
 		pthread_mutex_lock(&R.lock);
@@ -240,12 +243,37 @@ static void *relay_main(void *arg)
 		bool failure = false;
 		int64_t claim_ms, t0 = mono_ms();
 		int n = round_once(&failure, last_error, sizeof(last_error), &claim_ms);
-		adapt_batch(n, mono_ms() - t0, failure);
+		int64_t round_ms = mono_ms() - t0;
+		bool full = n > 0 && n == R.batch;
+		adapt_batch(n, round_ms, failure);
+		if (full && !failure) {
+			/* Rows per second with a backlog: only full rounds say what the
+			 * relay can do (a round of two rows measures latency, not rate). */
+			double inst = (double)n * 1000.0 / (double)(round_ms > 0 ? round_ms : 1);
+			rate = rate > 0 ? 0.8 * rate + 0.2 * inst : inst;
+		}
 		if (mono_ms() >= next_lag) {
 			struct err le;
-			int64_t age;
-			if (outbox_repo_oldest_age(&age, &le) == 0)
-				atomic_store_explicit(&R.lag_ms, age, memory_order_relaxed);
+			int64_t age, count;
+			if (mono_ms() >= next_count) {
+				if (outbox_repo_backlog(&count, &age, &le) == 0)
+					backlog = count;
+				next_count = mono_ms() + COUNT_EVERY_MS;
+			}
+			if (outbox_repo_oldest_age(&age, &le) == 0) {
+				/* The lag a write accepted now would see: the oldest row's
+				 * age, or, when longer, the time to publish what waits
+				 * ahead of it at the rate the relay achieves. An age alone
+				 * reacts too late: a backlog that grows faster than it
+				 * drains is seconds of future lag long before its oldest
+				 * row is that old. */
+				int64_t lag = age;
+				if (rate > 0 && backlog > 0 && (int64_t)((double)backlog / rate * 1000.0) > lag)
+					lag = (int64_t)((double)backlog / rate * 1000.0);
+				if (age == 0)
+					lag = 0, backlog = 0;
+				atomic_store_explicit(&R.lag_ms, lag, memory_order_relaxed);
+			}
 			next_lag = mono_ms() + LAG_EVERY_MS;
 		}
 		/* The outbox is a queue: autovacuum often records it nearly empty
@@ -264,11 +292,11 @@ static void *relay_main(void *arg)
 		}
 		if (failure && mono_ms() >= next_warn) {
 			struct err e;
-			int64_t backlog = -1, age = 0;
-			outbox_repo_backlog(&backlog, &age, &e);
+			int64_t waiting = -1, age = 0;
+			outbox_repo_backlog(&waiting, &age, &e);
 			char q[600];
 			log_warn("outbox relay cannot publish, will retry", "backlog=%lld oldest_ms=%lld error=%s",
-				 (long long)backlog, (long long)age, log_quote(q, sizeof(q), last_error));
+				 (long long)waiting, (long long)age, log_quote(q, sizeof(q), last_error));
 			next_warn = mono_ms() + 5000;
 		}
 		if (n > 0 && !failure)

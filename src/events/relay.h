@@ -52,9 +52,10 @@ void relay_stop(void);
 /* relay_nudge - wake the relay now (cheap; safe to call when not started). */
 void relay_nudge(void);
 
-/* relay_lag_ms - the age of the oldest outbox row waiting to be published,
- * as the relay last measured it (every 100 ms while it runs; 0 before it
- * started). The API refuses writes while it is over TODOD_MAX_EVENT_LAG_MS. */
+/* relay_lag_ms - the event lag as the relay last measured it (every 100 ms
+ * while it runs; 0 before it started): the age of the oldest outbox row
+ * waiting to be published, or, when longer, the time the relay needs to
+ * publish the whole backlog at the rate it has been achieving. The API refuses writes while it is over TODOD_MAX_EVENT_LAG_MS. */
 int64_t relay_lag_ms(void);
 
 /* relay_get_stats - counters of this process's relay. */

@@ -60,10 +60,9 @@ int api_activity_list(struct http_request *req, struct http_response *resp)
 			   (int)limit, &a, &n, e);
 	if (rc)
 		return rc;
-	char cursor[48];
+	char cursor[ACTIVITY_CURSOR_MAX];
 	if (n == (size_t)limit)
-		snprintf(cursor, sizeof(cursor), "b%" PRId64 ".%" PRId64, a[n - 1].key.occurred_us,
-			 a[n - 1].key.id);
+		activity_cursor_encode(&a[n - 1].key, cursor);
 	resp->body = activity_json_list(a, n, n == (size_t)limit ? cursor : NULL);
 	activity_entries_free(a, n);
 	return 0;

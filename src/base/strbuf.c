@@ -44,8 +44,11 @@ void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 	grow(b, 0);
 	size_t room = b->cap - b->len;
 	int n = vsnprintf(b->s + b->len, room, fmt, ap);
-	if (n < 0)
-		abort();   /* a bad format string: a bug, never input */
+	if (n < 0) {           /* an output error (bad format): append nothing */
+		b->s[b->len] = '\0';
+		va_end(again);
+		return;
+	}
 	if ((size_t)n >= room) {
 		grow(b, (size_t)n);
 		vsnprintf(b->s + b->len, b->cap - b->len, fmt, again);

@@ -504,10 +504,9 @@ static int get_activity_logs(struct call *c)
 	rc = activity_repo_list(c->user, task_id, has_before ? &before : NULL, (int)limit, &a, &n, c->e);
 	if (rc)
 		return rc;
-	char cursor[48];
+	char cursor[ACTIVITY_CURSOR_MAX];
 	if (n == (size_t)limit)
-		snprintf(cursor, sizeof(cursor), "b%" PRId64 ".%" PRId64, a[n - 1].key.occurred_us,
-			 a[n - 1].key.id);
+		activity_cursor_encode(&a[n - 1].key, cursor);
 	c->out = activity_json_list(a, n, n == (size_t)limit ? cursor : NULL);
 	activity_entries_free(a, n);
 	return 0;

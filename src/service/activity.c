@@ -1,5 +1,9 @@
 #include "service/activity.h"
 
+#include <stdio.h>
+
+#include <inttypes.h>
+
 #include <errno.h>
 
 #include <stdlib.h>
@@ -26,4 +30,9 @@ bool activity_cursor_decode(const char *v, struct activity_key *out)
 	out->occurred_us = us;
 	out->id = id;
 	return true;
+}
+
+void activity_cursor_encode(const struct activity_key *k, char out[ACTIVITY_CURSOR_MAX])
+{
+	snprintf(out, ACTIVITY_CURSOR_MAX, "b%" PRId64 ".%" PRId64, k->occurred_us, k->id);
 }

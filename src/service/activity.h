@@ -34,6 +34,11 @@ struct activity_entry {
 	struct activity_key key;       /* filled by activity_repo_list */
 };
 
+/* activity_cursor_encode - the opaque page cursor after the entry at @k:
+ * "b<occurred µs>.<id>", into @out. */
+#define ACTIVITY_CURSOR_MAX 48
+void activity_cursor_encode(const struct activity_key *k, char out[ACTIVITY_CURSOR_MAX]);
+
 /* activity_cursor_decode - parse the opaque page cursor "b<occurred µs>.<id>"
  * that the activity list hands out; false (and @out untouched) unless both
  * numbers are in range. */

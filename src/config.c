@@ -98,6 +98,11 @@ int config_load(struct config *c, struct err *e)
 		return err_set(e, TODO_EINVAL, "TODOD_DIAGNOSTICS",
 			       "TODOD_DIAGNOSTICS=\"%s\" must be 0 or 1", diag);
 	c->diagnostics = diag[0] == '1';
+	const char *met = env_or("TODOD_METRICS", "1");
+	if (strcmp(met, "0") != 0 && strcmp(met, "1") != 0)
+		return err_set(e, TODO_EINVAL, "TODOD_METRICS",
+			       "TODOD_METRICS=\"%s\" must be 0 or 1", met);
+	c->metrics = met[0] == '1';
 	return 0;
 }
 
@@ -145,6 +150,8 @@ void config_usage(FILE *out)
 "  TODOD_RECONCILE_INTERVAL_MS  how often overdue reminders are looked for [15000]\n"
 "  TODOD_REMINDER_GRACE_S   a pending reminder this overdue lost its job: fire it late [10]\n"
 "  TODOD_LOG_LEVEL          debug|info|warn|error|off [info]\n"
-"  TODOD_DIAGNOSTICS        1 enables the self-test routes and subscription [0]\n",
+"  TODOD_DIAGNOSTICS        1 enables the self-test routes and subscription [0]\n"
+"  TODOD_METRICS            0 stops every metric update (/metrics then lists empty families;\n"
+"                           for measuring what metrics cost) [1]\n",
 	out);
 }

@@ -37,6 +37,7 @@ struct config {
 	int shutdown_grace_ms;        /* TODOD_SHUTDOWN_GRACE_MS */
 	int startup_timeout_ms;       /* TODOD_STARTUP_TIMEOUT_MS */
 	bool diagnostics;             /* TODOD_DIAGNOSTICS */
+	bool metrics;                 /* TODOD_METRICS (0: no metric updates) */
 	int relay_batch;              /* TODOD_RELAY_BATCH */
 	int relay_poll_ms;            /* TODOD_RELAY_POLL_MS */
 	int reconcile_interval_ms;    /* TODOD_RECONCILE_INTERVAL_MS */

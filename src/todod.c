@@ -31,6 +31,8 @@
 #include "base/strbuf.h"
 #include "config.h"
 #include "callback/appcallback.h"
+#include "changes/reminder_changes.h"
+#include "consumers/consumer.h"
 #include "dapr/dapr_client.h"
 #include "events/relay.h"
 #include "api/api.h"
@@ -108,20 +110,46 @@ static int jwt_key(struct dapr_client *dapr, const struct config *cfg, char **ke
  * success in app->db_ok_ms. HealthCheck only reads that, so daprd's probe is
  * answered at once however busy the workers are, and still tells the truth:
  * a ping that fails or hangs lets the time go stale. */
+/* It also re-reads the migration state every SCHEMA_CHECK_EVERY_MS (a
+ * rollout may migrate the shared database under a running replica), for
+ * /readyz and the metrics: health.pending (-1 until the first check). */
+#define SCHEMA_CHECK_EVERY_MS 30000
+
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stop;
 	pthread_t thread;
-} health = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0 };
+	const char *url, *migrations_dir;
+	atomic_int pending;
+} health = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0, NULL, NULL, -1 };
+
+static void check_schema(void)
+{
+	struct err e = { 0 };
+	int pending = migrate_pending_peek(health.url, health.migrations_dir, &e);
+	if (pending < 0) {
+		char q[600];
+		log_warn("could not check the database schema", "error=%s", log_quote(q, sizeof(q), e.msg));
+		return;   /* keep the last answer: the ping reports an unreachable database */
+	}
+	if (pending != atomic_load(&health.pending) && pending > 0)
+		log_warn("database schema is behind: run `todod migrate up`", "pending=%d", pending);
+	atomic_store(&health.pending, pending);
+}
 
 static void *health_main(void *arg)
 {
 	struct app *app = arg;
 	bool was_ok = true;
+	int64_t next_schema = mono_ms() + SCHEMA_CHECK_EVERY_MS;   /* start-up just checked it */
 	pthread_mutex_lock(&health.lock);
 	while (!health.stop) {
 		pthread_mutex_unlock(&health.lock);
+		if (mono_ms() >= next_schema) {
+			check_schema();
+			next_schema = mono_ms() + SCHEMA_CHECK_EVERY_MS;
+		}
 		struct err e = { 0 };
 		bool ok = db_ping(&e) == 0;
 		if (ok)
@@ -180,6 +208,10 @@ static void define_metrics(void)
 	appcallback_metrics_define();
 	db_metrics_define();
 	api_metrics_define();
+	relay_metrics_define();
+	consumer_metrics_define();
+	reminder_change_metrics_define();
+	reminder_jobs_metrics_define();
 	metrics_define("todod_build_info", METRIC_GAUGE, "Always 1; the version is a label.", NULL, 0);
 	metrics_define("todod_up", METRIC_GAUGE, "1 once todod is ready to serve, 0 while it starts.", NULL, 0);
 	metrics_define("todod_inflight_requests", METRIC_GAUGE,
@@ -193,13 +225,10 @@ static void define_metrics(void)
 		       "gRPC calls refused at once because the work queue was full (HTTP 429).", NULL, 0);
 	metrics_define("todod_database_up", METRIC_GAUGE,
 		       "1 while the health checker's database ping succeeds.", NULL, 0);
-	metrics_define("todod_outbox_oldest_age_seconds", METRIC_GAUGE,
-		       "Age of the oldest unpublished outbox event, as the relay last measured it.", NULL, 0);
-	metrics_define("todod_outbox_published_total", METRIC_COUNTER,
-		       "Outbox rows published (or run, for job commands) by this process's relay.", NULL, 0);
-	metrics_define("todod_outbox_failed_total", METRIC_COUNTER,
-		       "Outbox rows deferred after a failed publish attempt.", NULL, 0);
-	metrics_define("todod_relay_rounds_total", METRIC_COUNTER, "Relay rounds that claimed rows.", NULL, 0);
+	metrics_define("todod_schema_migrations_pending", METRIC_GAUGE,
+		       "Migrations not applied to the database, as last checked (-1: not checked yet).", NULL, 0);
+	metrics_define("todod_subscribed", METRIC_GAUGE,
+		       "1 once daprd has asked for todod's topic subscriptions.", NULL, 0);
 	metrics_define("process_cpu_seconds_total", METRIC_COUNTER, "User and system CPU time.", NULL, 0);
 	metrics_define("process_resident_memory_bytes", METRIC_GAUGE, "Resident set size.", NULL, 0);
 	metrics_define("process_open_fds", METRIC_GAUGE, "Open file descriptors.", NULL, 0);
@@ -267,16 +296,13 @@ static void collect_serving(void *ctx)
 		set_counter("todod_calls_handled_total", (double)s.handled);
 		set_counter("todod_calls_shed_total", (double)s.shed);
 	}
-	metrics_gauge_set("todod_outbox_oldest_age_seconds", NULL, (double)relay_lag_ms() / 1000.0);
-	struct relay_stats rs;
-	relay_get_stats(&rs);
-	set_counter("todod_outbox_published_total", (double)rs.published);
-	set_counter("todod_outbox_failed_total", (double)rs.failed);
-	set_counter("todod_relay_rounds_total", (double)rs.rounds);
+	metrics_gauge_set("todod_schema_migrations_pending", NULL, atomic_load(&health.pending));
+	metrics_gauge_set("todod_subscribed", NULL, atomic_load(&app->subscribed) ? 1 : 0);
 }
 
-/* Readiness for Kubernetes (GET /readyz): started (secrets read, schema
- * current), the database answering, and daprd subscribed. */
+/* Readiness for Kubernetes (GET /readyz): started (secrets read, workers
+ * up), the database answering, the schema current (no migration pending, as
+ * the health checker last saw), and daprd subscribed. */
 static void readiness(void *ctx, struct strbuf *why)
 {
 	struct serve_state *st = ctx;
@@ -286,6 +312,11 @@ static void readiness(void *ctx, struct strbuf *why)
 	int64_t ok = atomic_load(&app->db_ok_ms);
 	if (!ok || mono_ms() - ok > app->db_stale_ms)
 		strbuf_puts(why, "database: no successful ping recently\n");
+	int pending = atomic_load(&health.pending);
+	if (pending < 0)
+		strbuf_puts(why, "migrations: the database schema has not been checked yet\n");
+	else if (pending > 0)
+		strbuf_printf(why, "migrations: %d pending (run `todod migrate up`)\n", pending);
 	if (!atomic_load(&app->subscribed))
 		strbuf_puts(why, "subscriptions: daprd has not asked for them yet\n");
 }
@@ -322,6 +353,7 @@ static int cmd_serve(const struct config *cfg)
 	int port = 0;
 	int status = 1;
 	struct serve_state state = { .app = &app, .start_time = (double)time(NULL) };
+	metrics_enable(cfg->metrics);
 	define_metrics();
 	metrics_collector(collect_process, &state);
 	metrics_collector(collect_serving, &state);
@@ -372,6 +404,9 @@ static int cmd_serve(const struct config *cfg)
 		log_error("database schema is behind: run `todod migrate up`", "pending=%d", pending);
 		goto out_stop_server;
 	}
+	health.url = url;
+	health.migrations_dir = cfg->migrations_dir;
+	atomic_store(&health.pending, 0);
 
 	if (health_start(&app) != 0) {
 		log_error("could not start the health checker", NULL);

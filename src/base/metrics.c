@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,8 +18,12 @@ const double METRICS_LATENCY_BUCKETS[] = {
 };
 const size_t METRICS_LATENCY_NBUCKETS = sizeof(METRICS_LATENCY_BUCKETS) / sizeof(double);
 
+struct family;
+
 struct series {
 	struct series *next;      /* in the family, in creation order */
+	struct series *hnext;     /* in its hash bucket */
+	struct family *family;
 	char *labels;
 	double value;             /* counter, gauge; histogram: sum */
 	uint64_t count;           /* histogram */
@@ -37,13 +42,41 @@ struct family {
 };
 
 #define MAX_COLLECTORS 16
+/* Buckets of the (family, labels) -> series table; chains stay short, as
+ * label values are bounded (a few hundred series in all). */
+#define SERIES_BUCKETS 1024
 
 static struct {
 	pthread_mutex_t lock;
 	struct family *families, *last;
+	struct series *buckets[SERIES_BUCKETS];
 	struct { void (*fn)(void *); void *ctx; } collectors[MAX_COLLECTORS];
 	size_t ncollectors;
 } M = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static atomic_bool disabled;
+
+void metrics_enable(bool on)
+{
+	atomic_store_explicit(&disabled, !on, memory_order_relaxed);
+}
+
+bool metrics_enabled(void)
+{
+	return !atomic_load_explicit(&disabled, memory_order_relaxed);
+}
+
+/* FNV-1a over the family name, a separator, and the labels. */
+static size_t series_hash(const char *name, const char *labels)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ 0xffu) * 16777619u;
+	for (const char *p = labels; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h % SERIES_BUCKETS;
+}
 
 static struct family *find_family(const char *name)
 {
@@ -76,15 +109,14 @@ void metrics_define(const char *name, enum metric_type type, const char *help,
 	pthread_mutex_unlock(&M.lock);
 }
 
-/* The series of @labels in @f, created on first use. Called locked. */
-static struct series *find_series(struct family *f, const char *labels)
+/* A new series of @labels in @f, in hash bucket @h. Called locked. */
+static struct series *new_series(struct family *f, const char *labels, size_t h)
 {
-	labels = labels ? labels : "";
-	for (struct series *s = f->series; s; s = s->next)
-		if (strcmp(s->labels, labels) == 0)
-			return s;
 	struct series *s = xcalloc(1, sizeof(*s));
+	s->family = f;
 	s->labels = xstrdup(labels);
+	s->hnext = M.buckets[h];
+	M.buckets[h] = s;
 	if (f->type == METRIC_HISTOGRAM)
 		s->bucket_counts = xcalloc(f->nbuckets + 1, sizeof(uint64_t));
 	if (f->last)
@@ -96,20 +128,30 @@ static struct series *find_series(struct family *f, const char *labels)
 	return s;
 }
 
+/* The series of (@name, @labels): one hash probe once it exists; the
+ * family is looked up by name only when the series is first used. Called
+ * locked. */
 static struct series *lookup(const char *name, const char *labels, enum metric_type type,
 			     struct family **fam)
 {
-	struct family *f = find_family(name);
+	labels = labels ? labels : "";
+	size_t h = series_hash(name, labels);
+	struct series *s = M.buckets[h];
+	while (s && (strcmp(s->labels, labels) != 0 || strcmp(s->family->name, name) != 0))
+		s = s->hnext;
+	struct family *f = s ? s->family : find_family(name);
 	if (!f || f->type != type) {
 		log_warn("metric used before it was defined, or as the wrong type", "name=%s", name);
 		return NULL;
 	}
 	*fam = f;
-	return find_series(f, labels);
+	return s ? s : new_series(f, labels, h);
 }
 
 static void update(const char *name, const char *labels, enum metric_type type, double v, bool set)
 {
+	if (!metrics_enabled())
+		return;
 	struct family *f;
 	pthread_mutex_lock(&M.lock);
 	struct series *s = lookup(name, labels, type, &f);
@@ -273,6 +315,7 @@ void metrics_reset(void)
 		free(f);
 	}
 	M.families = M.last = NULL;
+	memset(M.buckets, 0, sizeof(M.buckets));
 	M.ncollectors = 0;
 	pthread_mutex_unlock(&M.lock);
 }

@@ -12,7 +12,10 @@
  * series kept for the life of the process. Use metrics_label_escape() for
  * values that could hold a quote or a backslash.
  *
- * Thread-safe (one mutex; an update is a hash probe and an add). Names
+ * Thread-safe (one mutex; an update is a hash probe and an add). Updates
+ * can be switched off as a whole (metrics_enable(false), TODOD_METRICS=0):
+ * each is then one relaxed atomic load, and /metrics lists the families
+ * without samples. Names
  * and units follow Prometheus conventions: base units (`_seconds`,
  * `_bytes`), `_total` for counters. Using an undefined family, or a family
  * as the wrong type, is a bug and is ignored with a warning, never a crash.
@@ -24,6 +27,7 @@
 #ifndef TODOD_BASE_METRICS_H
 #define TODOD_BASE_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
@@ -32,6 +36,12 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
  * +Inf implied) for a histogram only. Defining it again is a no-op. */
 void metrics_define(const char *name, enum metric_type type, const char *help,
 		    const double *buckets, size_t nbuckets);
+
+/* metrics_enable - turn every update on (the default) or off; process-wide.
+ * metrics_enabled - whether updates are on: callers that build a label
+ * string per update may skip that work when they are off. */
+void metrics_enable(bool on);
+bool metrics_enabled(void);
 
 void metrics_counter_add(const char *name, const char *labels, double v);
 /* metrics_counter_set - a counter whose total another module keeps (it must

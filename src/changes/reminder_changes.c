@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/timeutil.h"
 #include "changes/commit.h"
 #include "json/reminder_json.h"
@@ -15,6 +16,40 @@
 #include "store/outbox_repo.h"
 #include "store/reminder_repo.h"
 #include "store/task_repo.h"
+
+/* Lateness buckets (seconds): a job fires within about a second; the
+ * reconciler fires a lost one TODOD_REMINDER_GRACE_S (10 s) to an interval
+ * later; a stopped service can be hours behind. */
+static const double LATENESS_BUCKETS[] = {
+	0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 900, 3600, 21600, 86400,
+};
+
+void reminder_change_metrics_define(void)
+{
+	metrics_define("todod_reminders_fired_total", METRIC_COUNTER,
+		       "Reminders fired, by path: job (the scheduler's callback) or reconciler "
+		       "(its job was lost: fired late).", NULL, 0);
+	metrics_define("todod_reminder_fire_lateness_seconds", METRIC_HISTOGRAM,
+		       "Time from a reminder's remind_at to its firing, by path.",
+		       LATENESS_BUCKETS, sizeof(LATENESS_BUCKETS) / sizeof(LATENESS_BUCKETS[0]));
+	metrics_counter_add("todod_reminders_fired_total", "path=\"job\"", 0);
+	metrics_counter_add("todod_reminders_fired_total", "path=\"reconciler\"", 0);
+}
+
+/* A reminder of @remind_at fired now, by the job (!@late) or the reconciler. */
+static void count_fired(const char *remind_at, bool late)
+{
+	const char *labels = late ? "path=\"reconciler\"" : "path=\"job\"";
+	metrics_counter_add("todod_reminders_fired_total", labels, 1);
+	int64_t at;
+	bool is_date;
+	if (!metrics_enabled() || time_parse(remind_at, strlen(remind_at), &at, &is_date) != TIME_OK)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	metrics_observe("todod_reminder_fire_lateness_seconds", labels, now > at ? (double)(now - at) / 1e6 : 0);
+}
 
 static int jobs_schedule(const struct reminder_slot *s, size_t n, struct err *e)
 {
@@ -166,9 +201,11 @@ int reminder_change_fire(int64_t id, int version, bool late, bool *fired, struct
 		*fired = false;
 		return rc;
 	}
-	if (*fired)
+	if (*fired) {
+		count_fired(r.reminder_time, late);
 		log_info("reminder fired", "reminder_id=%" PRId64 " task_id=%" PRId64 " late=%d remind_at=%s",
 			 r.id, r.task_id, late, r.reminder_time);
+	}
 	return 0;
 }
 

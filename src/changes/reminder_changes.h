@@ -16,6 +16,10 @@
 #include "service/reminder.h"
 #include "service/task.h"
 
+/* reminder_change_metrics_define - declare the firing metrics: reminders
+ * fired by path (job, reconciler) and their lateness after remind_at. */
+void reminder_change_metrics_define(void);
+
 /* reminder_change_create - a new reminder on the user's task; with
  * @replace, the task's pending reminders are cancelled first (PUT). */
 int reminder_change_create(const char *user_id, int64_t task_id, const struct reminder_input *in,

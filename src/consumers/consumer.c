@@ -4,12 +4,71 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
+#include "base/metrics.h"
+#include "base/timeutil.h"
 #include "changes/activity_changes.h"
 #include "json/event_json.h"
 #include "service/event.h"
 #include "store/dead_letter_repo.h"
+
+/* Commit-to-handled lag buckets (seconds): milliseconds when the pipeline
+ * keeps up, up to an hour behind. */
+static const double LAG_BUCKETS[] = {
+	0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600,
+};
+
+void consumer_metrics_define(void)
+{
+	metrics_define("todod_consumer_events_total", METRIC_COUNTER,
+		       "Messages of todod's subscriptions, by topic and outcome: handled (applied), "
+		       "duplicate (already applied: skipped), retry (redelivery asked), "
+		       "dead_lettered (dropped: daprd moves it to the dead-letter topic).", NULL, 0);
+	metrics_define("todod_dead_letters_recorded_total", METRIC_COUNTER,
+		       "Messages of a dead-letter topic kept in the dead_letters table, by topic.", NULL, 0);
+	metrics_define("todod_consumer_lag_seconds", METRIC_HISTOGRAM,
+		       "Time from an event's commit (its occurred_at) to its handling, by topic.",
+		       LAG_BUCKETS, sizeof(LAG_BUCKETS) / sizeof(LAG_BUCKETS[0]));
+	static const char *const outcomes[] = { "handled", "duplicate", "retry", "dead_lettered" };
+	char labels[96];
+	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++) {
+		snprintf(labels, sizeof(labels), "topic=\"%s\",outcome=\"%s\"", TOPIC_TASK_EVENTS, outcomes[i]);
+		metrics_counter_add("todod_consumer_events_total", labels, 0);
+	}
+}
+
+/* One message of @topic (a subscribed topic: bounded) in the metrics. */
+static void count(const char *topic, const char *outcome)
+{
+	char labels[160], t[96];
+	metrics_label_escape(topic, t, sizeof(t));
+	snprintf(labels, sizeof(labels), "topic=\"%s\",outcome=\"%s\"", t, outcome);
+	metrics_counter_add("todod_consumer_events_total", labels, 1);
+}
+
+/* The time from @occurred_at (the event's commit, give or take the
+ * transaction's length) to now; clock skew between replicas counts as 0. */
+static void observe_lag(const char *topic, const char *occurred_at)
+{
+	int64_t at;
+	bool is_date;
+	if (!metrics_enabled() || time_parse(occurred_at, strlen(occurred_at), &at, &is_date) != TIME_OK)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	char labels[128], t[96];
+	metrics_label_escape(topic, t, sizeof(t));
+	snprintf(labels, sizeof(labels), "topic=\"%s\"", t);
+	metrics_observe("todod_consumer_lag_seconds", labels, now > at ? (double)(now - at) / 1e6 : 0);
+}
+
+static const char *outcome_of(enum consume_result res)
+{
+	return res == CONSUME_SUCCESS ? "handled" : res == CONSUME_RETRY ? "retry" : "dead_lettered";
+}
 
 /* The activity action of a task event. */
 static const char *action_of(const struct parsed_task_event *ev)
@@ -32,7 +91,10 @@ static enum consume_result retry_or_drop(int rc)
 	return rc == TODO_EINVAL ? CONSUME_DROP : CONSUME_RETRY;
 }
 
-enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, size_t len)
+/* A task event from @topic (task-events, or its dead-letter topic): the
+ * consume result, with the message counted unless the caller counts it. */
+static enum consume_result task_event(const char *topic, const char *ce_id, const uint8_t *data,
+				      size_t len, bool count_drop)
 {
 	struct parsed_task_event ev;
 	struct err e = { 0 };
@@ -40,6 +102,8 @@ enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, 
 	if (event_json_parse_task(data, len, &ev, &e) != 0) {
 		log_warn("poison task event dropped", "ce_id=%s error=%s",
 			 log_quote(q2, sizeof(q2), ce_id), log_quote(q, sizeof(q), e.msg));
+		if (count_drop)
+			count(topic, "dead_lettered");
 		return CONSUME_DROP;
 	}
 	const char *action = action_of(&ev);
@@ -50,6 +114,8 @@ enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, 
 		log_warn("poison task event dropped", "ce_id=%s event_type=%s error=\"unknown type or oversize field\"",
 			 log_quote(q2, sizeof(q2), ce_id), log_quote(q, sizeof(q), ev.event_type));
 		event_json_release(&ev);
+		if (count_drop)
+			count(topic, "dead_lettered");
 		return CONSUME_DROP;
 	}
 	snprintf(a.event_id, sizeof(a.event_id), "%s", ev.event_id);
@@ -70,8 +136,17 @@ enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, 
 	} else if (!inserted) {
 		log_debug("duplicate task event ignored", "event_id=%s", ev.event_id);
 	}
+	if (res == CONSUME_SUCCESS && inserted)
+		observe_lag(topic, ev.occurred_at);
+	if (res != CONSUME_DROP || count_drop)
+		count(topic, res == CONSUME_SUCCESS && !inserted ? "duplicate" : outcome_of(res));
 	event_json_release(&ev);
 	return res;
+}
+
+enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, size_t len)
+{
+	return task_event(TOPIC_TASK_EVENTS, ce_id, data, len, true);
 }
 
 enum consume_result consumer_dead_letter(const char *topic, const char *ce_id,
@@ -85,7 +160,8 @@ enum consume_result consumer_dead_letter(const char *topic, const char *ce_id,
 	 * valid: apply it now (idempotent by event id), or have it redelivered;
 	 * only what cannot be applied is kept as a dead letter. */
 	if (strcmp(topic, TOPIC_TASK_EVENTS DLQ_SUFFIX) == 0) {
-		enum consume_result res = consumer_task_event(ce_id, data, len);
+		/* A drop here is not counted yet: the message is recorded below. */
+		enum consume_result res = task_event(topic, ce_id, data, len, false);
 		if (res != CONSUME_DROP) {
 			if (res == CONSUME_SUCCESS)
 				log_info("dead-lettered task event applied", "ce_id=%s",
@@ -97,8 +173,14 @@ enum consume_result consumer_dead_letter(const char *topic, const char *ce_id,
 	if (rc) {
 		log_warn("dead letter not recorded, will retry", "topic=%s error=%s",
 			 log_quote(q, sizeof(q), topic), log_quote(q2, sizeof(q2), e.msg));
-		return rc == TODO_EINVAL ? CONSUME_DROP : CONSUME_RETRY;
+		enum consume_result res = rc == TODO_EINVAL ? CONSUME_DROP : CONSUME_RETRY;
+		count(topic, outcome_of(res));
+		return res;
 	}
+	char labels[128], t[96];
+	metrics_label_escape(topic, t, sizeof(t));
+	snprintf(labels, sizeof(labels), "topic=\"%s\"", t);
+	metrics_counter_add("todod_dead_letters_recorded_total", labels, 1);
 	log_warn("dead letter recorded", "topic=%s ce_id=%s", log_quote(q, sizeof(q), topic),
 		 log_quote(q2, sizeof(q2), ce_id));
 	return CONSUME_SUCCESS;

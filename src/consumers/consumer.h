@@ -19,6 +19,11 @@ enum consume_result {
 	CONSUME_DROP = 2,
 };
 
+/* consumer_metrics_define - declare the consumers' metrics: messages by
+ * topic and outcome (handled, duplicate, retry, dead_lettered), dead
+ * letters recorded, and the commit-to-handled lag of applied events. */
+void consumer_metrics_define(void);
+
 /* consumer_task_event - task-events -> the activity log (one row per event)
  * and, in the same transaction, an activity-log-created event in the outbox. */
 enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, size_t len);

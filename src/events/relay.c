@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "dapr/dapr_client.h"
 #include "store/db.h"
 #include "store/outbox_repo.h"
@@ -45,6 +46,49 @@ void relay_get_stats(struct relay_stats *out)
 	pthread_mutex_lock(&R.lock);
 	*out = R.stats;
 	pthread_mutex_unlock(&R.lock);
+}
+
+static const double BATCH_BUCKETS[] = { 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000 };
+
+void relay_metrics_define(void)
+{
+	metrics_define("todod_outbox_backlog", METRIC_GAUGE,
+		       "Outbox rows waiting to be published (counted at most every 0.5 s).", NULL, 0);
+	metrics_define("todod_outbox_oldest_age_seconds", METRIC_GAUGE,
+		       "Age of the oldest unpublished outbox row, as the relay last measured it.", NULL, 0);
+	metrics_define("todod_outbox_projected_lag_seconds", METRIC_GAUGE,
+		       "The event lag writes are paused on (TODOD_MAX_EVENT_LAG_MS): the oldest row's age "
+		       "or, when longer, the backlog over the relay's publish rate.", NULL, 0);
+	metrics_define("todod_outbox_published_total", METRIC_COUNTER,
+		       "Outbox rows published (or run, for the @jobs command topic), by topic.", NULL, 0);
+	metrics_define("todod_outbox_failed_total", METRIC_COUNTER,
+		       "Outbox rows deferred after a failed publish attempt, by topic.", NULL, 0);
+	metrics_define("todod_relay_rounds_total", METRIC_COUNTER, "Relay rounds that claimed rows.", NULL, 0);
+	metrics_define("todod_relay_batch_size", METRIC_HISTOGRAM, "Outbox rows claimed per relay round.",
+		       BATCH_BUCKETS, sizeof(BATCH_BUCKETS) / sizeof(BATCH_BUCKETS[0]));
+	metrics_define("todod_relay_round_duration_seconds", METRIC_HISTOGRAM,
+		       "Time of a relay round that claimed rows: claim, publish, delete, commit.",
+		       METRICS_LATENCY_BUCKETS, METRICS_LATENCY_NBUCKETS);
+	metrics_counter_add("todod_relay_rounds_total", NULL, 0);
+}
+
+/* The rows of one topic in a round: how many were published and failed. */
+struct topic_tally {
+	const char *topic;
+	size_t ok, failed;
+};
+
+static void count_topics(const struct topic_tally *t, size_t n)
+{
+	char labels[160], topic[128];
+	for (size_t i = 0; i < n; i++) {
+		metrics_label_escape(t[i].topic, topic, sizeof(topic));
+		snprintf(labels, sizeof(labels), "topic=\"%s\"", topic);
+		if (t[i].ok)
+			metrics_counter_add("todod_outbox_published_total", labels, (double)t[i].ok);
+		if (t[i].failed)
+			metrics_counter_add("todod_outbox_failed_total", labels, (double)t[i].failed);
+	}
 }
 
 /* Publish the rows @sel[0..n) (all of one topic) in one bulk call; mark
@@ -120,6 +164,8 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 	bool *failed = xcalloc(n, sizeof(*failed));
 	bool *done = xcalloc(n, sizeof(*done));
 	size_t *sel = xcalloc(n, sizeof(*sel));
+	struct topic_tally *tally = xcalloc(n, sizeof(*tally));
+	size_t ntopics = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (done[i])
 			continue;
@@ -134,6 +180,10 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 			run_commands(rows, sel, m, failed, &pe);
 		else
 			publish_topic(rows, sel, m, failed, &pe);
+		struct topic_tally *t = &tally[ntopics++];
+		t->topic = rows[i].topic;
+		for (size_t k = 0; k < m; k++)
+			failed[sel[k]] ? t->failed++ : t->ok++;
 	}
 	int64_t *ok_ids = xcalloc(n, sizeof(*ok_ids)), *bad_ids = xcalloc(n, sizeof(*bad_ids));
 	size_t nok = 0, nbad = 0;
@@ -148,6 +198,9 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 		rc = outbox_repo_defer(bad_ids, nbad, pe.msg, &e);
 	if (rc == 0)
 		rc = db_tx_commit(&e);
+	if (rc == 0)
+		count_topics(tally, ntopics);   /* before the rows (and topic names) are freed */
+	free(tally);
 	free(ok_ids);
 	free(bad_ids);
 	free(sel);
@@ -161,6 +214,8 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 	R.stats.failed += nbad;
 	R.stats.rounds++;
 	pthread_mutex_unlock(&R.lock);
+	metrics_counter_add("todod_relay_rounds_total", NULL, 1);
+	metrics_observe("todod_relay_batch_size", NULL, (double)n);
 	if (nbad) {
 		*had_failure = true;
 		snprintf(last_error, errsz, "%s", pe.msg);
@@ -178,11 +233,16 @@ out_fail:
 	return rc;
 }
 
-static int64_t mono_ms(void)
+static int64_t mono_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t mono_ms(void)
+{
+	return mono_us() / 1000;
 }
 
 static void wait_for_work(int ms)
@@ -241,9 +301,11 @@ static void *relay_main(void *arg)
 		if (stop)
 			break;
 		bool failure = false;
-		int64_t claim_ms, t0 = mono_ms();
+		int64_t claim_ms, t0 = mono_us();
 		int n = round_once(&failure, last_error, sizeof(last_error), &claim_ms);
-		int64_t round_ms = mono_ms() - t0;
+		int64_t round_us = mono_us() - t0, round_ms = round_us / 1000;
+		if (n > 0)
+			metrics_observe("todod_relay_round_duration_seconds", NULL, (double)round_us / 1e6);
 		bool full = n > 0 && n == R.batch;
 		adapt_batch(n, round_ms, failure);
 		if (full && !failure) {
@@ -273,6 +335,9 @@ static void *relay_main(void *arg)
 				if (age == 0)
 					lag = 0, backlog = 0;
 				atomic_store_explicit(&R.lag_ms, lag, memory_order_relaxed);
+				metrics_gauge_set("todod_outbox_backlog", NULL, (double)backlog);
+				metrics_gauge_set("todod_outbox_oldest_age_seconds", NULL, (double)age / 1000.0);
+				metrics_gauge_set("todod_outbox_projected_lag_seconds", NULL, (double)lag / 1000.0);
 			}
 			next_lag = mono_ms() + LAG_EVERY_MS;
 		}

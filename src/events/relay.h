@@ -43,6 +43,11 @@ struct relay_stats {
 	uint64_t rounds;
 };
 
+/* relay_metrics_define - declare the relay's metrics: outbox backlog,
+ * oldest age and projected lag (gauges, refreshed while the relay runs),
+ * rows published and failed by topic, rounds, batch size and round time. */
+void relay_metrics_define(void);
+
 /* relay_start - start the relay thread (one per process). */
 int relay_start(const struct relay_opts *opts);
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/timeutil.h"
 #include "changes/reminder_changes.h"
 #include "dapr/dapr_client.h"
@@ -15,6 +16,24 @@
 #include "service/reminder.h"
 #include "store/db.h"
 #include "store/reminder_repo.h"
+
+void reminder_jobs_metrics_define(void)
+{
+	metrics_define("todod_reminders_scheduled_total", METRIC_COUNTER,
+		       "Reminder jobs scheduled with the Dapr Scheduler (new, moved, or rescheduled).", NULL, 0);
+	metrics_define("todod_reminders_cancelled_total", METRIC_COUNTER,
+		       "Reminder jobs deleted from the Dapr Scheduler.", NULL, 0);
+	metrics_define("todod_reminder_jobs_stale_total", METRIC_COUNTER,
+		       "Reminder job callbacks that fired nothing (cancelled, moved or already fired).", NULL, 0);
+	metrics_define("todod_reminders_reconciled_total", METRIC_COUNTER,
+		       "Reminders the reconciler repaired, by action: rescheduled (at start) or "
+		       "fired_late (overdue: the job was lost).", NULL, 0);
+	metrics_counter_add("todod_reminders_scheduled_total", NULL, 0);
+	metrics_counter_add("todod_reminders_cancelled_total", NULL, 0);
+	metrics_counter_add("todod_reminder_jobs_stale_total", NULL, 0);
+	metrics_counter_add("todod_reminders_reconciled_total", "action=\"rescheduled\"", 0);
+	metrics_counter_add("todod_reminders_reconciled_total", "action=\"fired_late\"", 0);
+}
 
 /* A due time in the past would be refused or mean "now": ask for 1 s. */
 static void due_or_soon(const char *due, char out[40])
@@ -38,10 +57,14 @@ int reminder_jobs_run_command(void *dapr, const char *topic, const char *payload
 		char due[40];
 		due_or_soon(c.due_time, due);
 		rc = dapr_schedule_job(dapr, c.name, due, "", c.data, strlen(c.data), true, e);
+		if (rc == 0)
+			metrics_counter_add("todod_reminders_scheduled_total", NULL, 1);
 	} else {
 		rc = dapr_delete_job(dapr, c.name, e);
 		if (rc == TODO_ENOTFOUND)
 			rc = 0;
+		if (rc == 0)
+			metrics_counter_add("todod_reminders_cancelled_total", NULL, 1);
 	}
 	job_command_release(&c);
 	return rc;
@@ -57,8 +80,10 @@ int reminder_job_event(const uint8_t *data, size_t len, struct err *e)
 	}
 	bool fired;
 	int rc = reminder_change_fire(id, version, false, &fired, e);
-	if (rc == 0 && !fired)
+	if (rc == 0 && !fired) {
+		metrics_counter_add("todod_reminder_jobs_stale_total", NULL, 1);
 		log_info("stale reminder job ignored", "reminder_id=%" PRId64 " version=%d", id, version);
+	}
 	return rc;
 }
 
@@ -82,6 +107,8 @@ static int reschedule_all(void)
 		log_warn("reminder reconciliation could not reschedule", "error=\"%s\"", e.msg);
 	else
 		log_info("reminders rescheduled", "pending=%zu", n);
+	if (rc == 0)
+		metrics_counter_add("todod_reminders_reconciled_total", "action=\"rescheduled\"", (double)n);
 	return rc;
 }
 
@@ -94,9 +121,11 @@ static void fire_overdue(void)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		bool fired;
-		if (reminder_change_fire(s[i].id, s[i].version, true, &fired, &e) == 0 && fired)
-			log_warn("overdue reminder fired late (its job was lost)", "reminder_id=%" PRId64
-				 " remind_at=%s", s[i].id, s[i].reminder_time);
+		if (reminder_change_fire(s[i].id, s[i].version, true, &fired, &e) != 0 || !fired)
+			continue;
+		metrics_counter_add("todod_reminders_reconciled_total", "action=\"fired_late\"", 1);
+		log_warn("overdue reminder fired late (its job was lost)", "reminder_id=%" PRId64
+			 " remind_at=%s", s[i].id, s[i].reminder_time);
 	}
 	free(s);
 }

@@ -20,6 +20,12 @@
 
 #include "base/err.h"
 
+/* reminder_jobs_metrics_define - declare the job metrics: reminder jobs
+ * scheduled and cancelled at daprd, stale job callbacks, and what the
+ * reconciler repaired (rescheduled, fired_late). Firing itself is counted
+ * by reminder_change_fire. */
+void reminder_jobs_metrics_define(void);
+
 /* reminder_jobs_run_command - run one outbox command of @topic (the relay's
  * command callback; @dapr is the struct dapr_client to call). 0 when done:
  * deleting a job that does not exist counts as done, and so does a

@@ -34,10 +34,19 @@ void db_configure(const char *conninfo)
 }
 
 static atomic_int open_conns;   /* connections of every thread, for the metrics */
+static atomic_int busy_conns;   /* of them, inside a transaction */
 static void collect(void *ctx);
+
+static void set_in_txn(bool on)
+{
+	if (tc.in_txn != on)
+		atomic_fetch_add(&busy_conns, on ? 1 : -1);
+	tc.in_txn = on;
+}
 
 static void drop_conn(void)
 {
+	set_in_txn(false);
 	if (tc.conn) {
 		PQfinish(tc.conn);
 		atomic_fetch_sub(&open_conns, 1);
@@ -54,9 +63,15 @@ void db_metrics_define(void)
 		       "Database connections opened (first use of a thread, or a reconnect).", NULL, 0);
 	metrics_define("todod_db_reconnects_total", METRIC_COUNTER,
 		       "Connections replaced because the old one was lost.", NULL, 0);
-	metrics_define("todod_db_connections", METRIC_GAUGE, "Open database connections.", NULL, 0);
+	metrics_define("todod_db_connect_failures_total", METRIC_COUNTER,
+		       "Attempts to open a database connection that failed.", NULL, 0);
+	metrics_define("todod_db_connections", METRIC_GAUGE,
+		       "Open database connections (one per worker or background thread that used one).", NULL, 0);
+	metrics_define("todod_db_connections_busy", METRIC_GAUGE,
+		       "Open database connections inside a transaction.", NULL, 0);
 	metrics_counter_add("todod_db_connects_total", NULL, 0);
 	metrics_counter_add("todod_db_reconnects_total", NULL, 0);
+	metrics_counter_add("todod_db_connect_failures_total", NULL, 0);
 	metrics_collector(collect, NULL);
 }
 
@@ -64,6 +79,7 @@ static void collect(void *ctx)
 {
 	(void)ctx;
 	metrics_gauge_set("todod_db_connections", NULL, atomic_load(&open_conns));
+	metrics_gauge_set("todod_db_connections_busy", NULL, atomic_load(&busy_conns));
 }
 
 static int64_t mono_us(void)
@@ -179,8 +195,10 @@ static int ensure_conn(struct err *e)
 	if (!g_conninfo)
 		return err_set(e, TODO_EINTERNAL, NULL, "database not configured");
 	tc.conn = db__connect(g_conninfo, e);
-	if (!tc.conn)
+	if (!tc.conn) {
+		metrics_counter_add("todod_db_connect_failures_total", NULL, 1);
 		return TODO_EUNAVAIL;
+	}
 	atomic_fetch_add(&open_conns, 1);
 	metrics_counter_add("todod_db_connects_total", NULL, 1);
 	return 0;
@@ -326,14 +344,14 @@ int db_tx_begin(struct err *e)
 		return rc;
 	rc = exec_command("BEGIN", e);
 	if (rc == 0)
-		tc.in_txn = true;
+		set_in_txn(true);
 	return rc;
 }
 
 int db_tx_commit(struct err *e)
 {
 	int rc = exec_command("COMMIT", e);
-	tc.in_txn = false;
+	set_in_txn(false);
 	if (rc && PQstatus(tc.conn) != CONNECTION_OK)
 		drop_conn();
 	return rc;
@@ -343,7 +361,7 @@ void db_tx_rollback(void)
 {
 	if (!tc.in_txn)
 		return;
-	tc.in_txn = false;
+	set_in_txn(false);
 	if (tc.conn && PQstatus(tc.conn) == CONNECTION_OK) {
 		PGresult *r = PQexec(tc.conn, "ROLLBACK");
 		PQclear(r);

@@ -146,18 +146,21 @@ static int exec_simple(PGconn *c, const char *sql, struct err *e)
 
 /* Connect, take the lock, make sure the bookkeeping table exists and mark
  * which migrations are applied. */
-static PGconn *open_locked(const char *conninfo, struct migration_set *s, struct err *e)
+/* A connection with every applied migration of @s marked. With @lock, it
+ * holds the migration lock (waiting for a running migration to end) and
+ * creates schema_migrations if needed; without, it only reads. */
+static PGconn *open_locked(const char *conninfo, struct migration_set *s, bool lock, struct err *e)
 {
 	PGconn *c = db__connect(conninfo, e);
 	if (!c)
 		return NULL;
 	PGresult *r = NULL;
 	if (exec_simple(c, "SET client_min_messages = warning", e) ||
-	    exec_simple(c, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")", e) ||
-	    exec_simple(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			   " version integer PRIMARY KEY,"
-			   " name text NOT NULL,"
-			   " applied_at timestamptz NOT NULL DEFAULT now())", e))
+	    (lock && exec_simple(c, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")", e)) ||
+	    (lock && exec_simple(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+				    " version integer PRIMARY KEY,"
+				    " name text NOT NULL,"
+				    " applied_at timestamptz NOT NULL DEFAULT now())", e)))
 		goto out_fail;
 	r = PQexec(c, "SELECT version FROM schema_migrations");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -225,14 +228,14 @@ out_free_sql:
 /* Scan @dir, connect holding the migration lock, run @fn, release. */
 typedef int (*locked_fn)(PGconn *c, struct migration_set *s, int arg, FILE *out, struct err *e);
 
-static int with_lock(const char *conninfo, const char *dir, locked_fn fn, int arg, FILE *out,
-		     struct err *e)
+static int with_conn(const char *conninfo, const char *dir, bool lock, locked_fn fn, int arg,
+		     FILE *out, struct err *e)
 {
 	struct migration_set s;
 	int rc = scan(dir, &s, e);
 	if (rc)
 		return rc;
-	PGconn *c = open_locked(conninfo, &s, e);
+	PGconn *c = open_locked(conninfo, &s, lock, e);
 	if (!c) {
 		set_release(&s);
 		return e ? e->code : TODO_EUNAVAIL;
@@ -294,20 +297,25 @@ static int pending(PGconn *c, struct migration_set *s, int arg, FILE *out, struc
 
 int migrate_up(const char *conninfo, const char *dir, FILE *out, struct err *e)
 {
-	return with_lock(conninfo, dir, up, 0, out, e);
+	return with_conn(conninfo, dir, true, up, 0, out, e);
 }
 
 int migrate_down(const char *conninfo, const char *dir, int n, FILE *out, struct err *e)
 {
-	return with_lock(conninfo, dir, down, n, out, e);
+	return with_conn(conninfo, dir, true, down, n, out, e);
 }
 
 int migrate_status(const char *conninfo, const char *dir, FILE *out, struct err *e)
 {
-	return with_lock(conninfo, dir, status, 0, out, e);
+	return with_conn(conninfo, dir, true, status, 0, out, e);
 }
 
 int migrate_pending(const char *conninfo, const char *dir, struct err *e)
 {
-	return with_lock(conninfo, dir, pending, 0, NULL, e);
+	return with_conn(conninfo, dir, true, pending, 0, NULL, e);
+}
+
+int migrate_pending_peek(const char *conninfo, const char *dir, struct err *e)
+{
+	return with_conn(conninfo, dir, false, pending, 0, NULL, e);
 }

@@ -27,4 +27,10 @@ int migrate_status(const char *conninfo, const char *dir, FILE *out, struct err 
 /* migrate_pending - number of migrations not yet applied, or a negative code. */
 int migrate_pending(const char *conninfo, const char *dir, struct err *e);
 
+/* migrate_pending_peek - the same without the migration lock, so it never
+ * waits for a running migration (whose steps count as pending until each
+ * commits), and without creating schema_migrations. For the periodic
+ * readiness check of a serving process. */
+int migrate_pending_peek(const char *conninfo, const char *dir, struct err *e);
+
 #endif

@@ -27,7 +27,7 @@ static const char *const all_vars[] = {
 	"TODOD_DATABASE_SECRET_KEY", "TODOD_JWT_SECRET_KEY", "TODOD_JWT_SECRET",
 	"TODOD_PUBSUB", "TODOD_MIGRATIONS_DIR", "TODOD_WORKERS", "TODOD_MAX_MESSAGE_BYTES",
 	"TODOD_MAX_BODY_BYTES", "TODOD_SHUTDOWN_GRACE_MS", "TODOD_STARTUP_TIMEOUT_MS",
-	"TODOD_LOG_LEVEL", "TODOD_DIAGNOSTICS",
+	"TODOD_LOG_LEVEL", "TODOD_DIAGNOSTICS", "TODOD_METRICS",
 };
 
 static int clear_env(void **state)
@@ -75,6 +75,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.shutdown_grace_ms, 10000);
 	assert_int_equal(c.startup_timeout_ms, 60000);
 	assert_false(c.diagnostics);
+	assert_true(c.metrics);
 }
 
 /* An empty value means "use the default", like an unset one. */
@@ -204,6 +205,20 @@ static void test_diagnostics_flag(void **state)
 	assert_string_equal(e.msg, "TODOD_DIAGNOSTICS=\"yes\" must be 0 or 1");
 }
 
+static void test_metrics_switch(void **state)
+{
+	(void)state;
+	struct config c;
+	struct err e;
+	set("TODOD_METRICS", "0");
+	assert_int_equal(load(&c, &e), 0);
+	assert_false(c.metrics);
+	set("TODOD_METRICS", "off");
+	assert_int_equal(load(&c, &e), TODO_EINVAL);
+	assert_string_equal(e.field, "TODOD_METRICS");
+	assert_string_equal(e.msg, "TODOD_METRICS=\"off\" must be 0 or 1");
+}
+
 static void test_dapr_grpc_port_builds_addr(void **state)
 {
 	(void)state;
@@ -253,6 +268,7 @@ int main(void)
 		cmocka_unit_test_setup(test_invalid_integers_name_variable, clear_env),
 		cmocka_unit_test_setup(test_log_level, clear_env),
 		cmocka_unit_test_setup(test_diagnostics_flag, clear_env),
+		cmocka_unit_test_setup(test_metrics_switch, clear_env),
 		cmocka_unit_test_setup(test_dapr_grpc_port_builds_addr, clear_env),
 		cmocka_unit_test_setup(test_dapr_address_overrides_port, clear_env),
 		cmocka_unit_test(test_usage_lists_every_variable),

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,50 @@ static void test_label_escape(void **state)
 	assert_string_equal(out, "abc");
 }
 
+/* Series are keyed by family and labels: equal labels in two families are
+ * two series, and more series than hash buckets are all kept apart. */
+static void test_series_keyed_by_family_and_labels(void **state)
+{
+	(void)state;
+	metrics_define("t_a_total", METRIC_COUNTER, "A.", NULL, 0);
+	metrics_define("t_b_total", METRIC_COUNTER, "B.", NULL, 0);
+	metrics_counter_add("t_a_total", "k=\"x\"", 1);
+	metrics_counter_add("t_b_total", "k=\"x\"", 5);
+	char labels[32];
+	for (int i = 0; i < 3000; i++) {
+		snprintf(labels, sizeof(labels), "i=\"%d\"", i);
+		metrics_counter_add("t_a_total", labels, i);
+		metrics_counter_add("t_a_total", labels, 1);
+	}
+	char *out = metrics_render();
+	assert_non_null(strstr(out, "t_a_total{k=\"x\"} 1\n"));
+	assert_non_null(strstr(out, "t_b_total{k=\"x\"} 5\n"));
+	assert_non_null(strstr(out, "t_a_total{i=\"0\"} 1\n"));
+	assert_non_null(strstr(out, "t_a_total{i=\"2999\"} 3000\n"));
+	assert_non_null(strstr(out, "t_a_total{i=\"1024\"} 1025\n"));
+	free(out);
+}
+
+/* Switched off, updates change nothing; the families are still listed. */
+static void test_disabled_updates_are_ignored(void **state)
+{
+	(void)state;
+	metrics_define("t_off_total", METRIC_COUNTER, "Off.", NULL, 0);
+	metrics_counter_add("t_off_total", NULL, 1);
+	metrics_enable(false);
+	assert_false(metrics_enabled());
+	metrics_counter_add("t_off_total", NULL, 1);
+	metrics_counter_add("t_new_total", "a=\"b\"", 1);   /* undefined: not even a warning path */
+	char *out = metrics_render();
+	metrics_enable(true);
+	assert_non_null(strstr(out, "# TYPE t_off_total counter\nt_off_total 1\n"));
+	free(out);
+	metrics_counter_add("t_off_total", NULL, 1);
+	out = metrics_render();
+	assert_non_null(strstr(out, "t_off_total 2\n"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -95,6 +140,8 @@ int main(void)
 		cmocka_unit_test_setup(test_histogram_is_cumulative, reset),
 		cmocka_unit_test_setup(test_collector_runs_at_render_and_misuse_is_ignored, reset),
 		cmocka_unit_test_setup(test_label_escape, reset),
+		cmocka_unit_test_setup(test_series_keyed_by_family_and_labels, reset),
+		cmocka_unit_test_setup(test_disabled_updates_are_ignored, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, reset);
 }

@@ -5,7 +5,8 @@
 #           kubeconform -strict on every rendered object (built-in kinds: kubernetes-validate's
 #           strict schemas of $KUBE_VERSION; Dapr/Strimzi CRs: the CRDs in $CRD_DIR made strict);
 #           negative tests: every test/chart/bad-values/*.yaml must be refused by helm with the
-#           error its first line names, and test/chart/bad-manifests/*.yaml by kubeconform.
+#           error its first line names, and test/chart/bad-manifests/*.yaml by kubeconform;
+#           the alert rules: promtool check rules + promtool test rules (test/chart/alerts-test.yaml).
 #   server  a real kube-apiserver + etcd on loopback (no nodes, no controllers): applies the CRDs,
 #           `helm install`s the chart with each values set into its own namespace (the server runs
 #           schema validation, CRD structural validation and admission), creates every rendered object
@@ -141,7 +142,41 @@ for d in yaml.safe_load_all(sys.stdin):
 	done
 	python3 "$T/check_rendered.py" "$OUT/default.yaml" "$OUT/minikube.yaml" "$OUT/external-kafka.yaml" ||
 		fail "rendered objects break the chart's rules (check_rendered.py)"
+	alerts
 	log "static chart checks done in $((SECONDS - t))s"
+}
+
+# The alert rules (templates/_alerts.tpl): the rendered rules file passes `promtool check rules`
+# and the unit tests of test/chart/alerts-test.yaml (`promtool test rules`); with the Prometheus
+# Operator kinds switched on, the PrometheusRule carries the same groups and the ServiceMonitor
+# scrapes the Service's http port. No CRD schema of the operator is at hand, so those two objects
+# are off by default and never reach kubeconform or the API server.
+alerts() {
+	local promtool out dir=$OUT/alerts
+	promtool=$("$TODOD_ROOT/scripts/install-promtool.sh" --path)
+	mkdir -p "$dir"
+	"$HELM" template todod "$CHART" --namespace todod --kube-version "$KUBE_VERSION" -f "$T/values-ci.yaml" \
+		--set metrics.prometheusRule.enabled=true --set metrics.serviceMonitor.enabled=true >"$dir/operator.yaml"
+	python3 - "$OUT/default.yaml" "$dir/operator.yaml" "$dir/todod-alerts.yaml" <<-'PY' || fail "PrometheusRule / ServiceMonitor"
+		import sys, yaml
+		plain = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["metadata"]["name"].endswith("-alerts")]
+		open(sys.argv[3], "w").write(plain[0]["data"]["todod-alerts.yaml"])
+		docs = {d["kind"]: d for d in yaml.safe_load_all(open(sys.argv[2])) if d}
+		assert docs["PrometheusRule"]["spec"]["groups"] == yaml.safe_load(plain[0]["data"]["todod-alerts.yaml"])["groups"]
+		ep = docs["ServiceMonitor"]["spec"]["endpoints"]
+		assert ep == [{"port": "http", "path": "/metrics", "interval": "30s"}], ep
+	PY
+	cp "$T/alerts-test.yaml" "$dir/"
+	if out=$("$promtool" check rules "$dir/todod-alerts.yaml" 2>&1); then
+		pass "promtool check rules: $(grep -o 'SUCCESS: [0-9]* rules found' <<<"$out")"
+	else
+		fail "promtool check rules:"$'\n'"$out"
+	fi
+	if out=$(cd "$dir" && "$promtool" test rules alerts-test.yaml 2>&1); then
+		pass "promtool test rules: $(grep -c 'alertname:' "$dir/alerts-test.yaml") alert evaluations as expected"
+	else
+		fail "promtool test rules:"$'\n'"$out"
+	fi
 }
 
 # --- the API server -------------------------------------------------------------------------------

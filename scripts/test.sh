@@ -10,7 +10,8 @@
 #                    overload: health while workers are blocked, shedding, rate limit, lag pause
 #   migrations       every migration down and up on a populated database; the migration lock
 #   chart            charts/todod: helm lint --strict, helm template (4 values sets), kubeconform
-#                    -strict of every object (built-ins + Dapr/Strimzi CRs), bad values refused, then
+#                    -strict of every object (built-ins + Dapr/Strimzi CRs), bad values refused,
+#                    promtool check/test rules on the alerts, then
 #                    helm install into a real kube-apiserver + etcd on loopback (scripts/chart-check.sh)
 #   image            the container image from Debian packages (mmdebstrap + umoci), then its todod
 #                    --help and migrate status against the test PostgreSQL (scripts/image.sh)
@@ -37,6 +38,7 @@ set -e
 "$S/install-dapr.sh"
 "$S/install-kafka.sh"
 "$S/install-mcp-clients.sh" # the official MCP clients and conformance suite (test/e2e/test_mcp_clients.py)
+"$S/install-promtool.sh"    # promtool: metrics lint (test/e2e/test_metrics.py), alert rules (chart-check.sh)
 "$S/build.sh" build
 "$S/build.sh" build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 CC=clang-14 "$S/build.sh" build-fuzz -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \
@@ -88,6 +90,7 @@ e2e() { # e2e PROFILE [TEST_DIR [PYTEST_ARGS...]]: a fresh stack of PROFILE, pyt
 	TODOD_E2E_PROFILE=$profile \
 		TODOD_E2E_DAPR_HTTP="http://127.0.0.1:${DAPR_HTTP_PORT:-3500}" \
 		TODOD_E2E_HTTP="http://127.0.0.1:${TODOD_HTTP_PORT:-8080}" \
+		TODOD_E2E_PROMTOOL="$("$S/install-promtool.sh" --path)" \
 		TODOD_E2E_JWT_SECRET=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["jwt-secret"])' components/local/dev-secrets.json) \
 		python3 -m pytest "$dir" -q -p no:cacheprovider -rfE "$@"
 	local rc=$?

@@ -3,8 +3,10 @@
 
 Schemas say what Kubernetes accepts; this says what issue 13 requires of our objects: Dapr
 annotations, restricted security context, probes, resources, graceful shutdown longer than the
-drain, checksum annotations, component scopes, the Kafka topology and the migration hook.
+drain, checksum annotations, component scopes, the Kafka topology and the migration hook; and of
+issue 14: todod's /metrics scraped on its http port, the dashboard and the alert rules.
 Prints one line per failed rule and exits 1 if any failed."""
+import json
 import sys
 
 import yaml
@@ -24,7 +26,7 @@ def check(path):
     for d in docs:
         by_kind.setdefault(d["kind"], []).append(d)
     tag = path.rsplit("/", 1)[-1]
-    cm = by_kind["ConfigMap"][0]["data"]
+    cm = [c for c in by_kind["ConfigMap"] if "TODOD_APP_PORT" in c.get("data", {})][0]["data"]
     dep = [d for d in by_kind["Deployment"] if d["metadata"]["name"].endswith("todod")][0]
     pod = dep["spec"]["template"]
     ann = pod["metadata"]["annotations"]
@@ -92,6 +94,34 @@ def check(path):
     need(job["spec"]["template"]["metadata"]["annotations"].get("dapr.io/enabled") == "false", f"{tag}: Job gets a sidecar")
     need("Role" in by_kind and "RoleBinding" in by_kind and "ServiceAccount" in by_kind, f"{tag}: RBAC objects")
     need("Service" in by_kind, f"{tag}: Service missing")
+
+    # Monitoring: Prometheus finds todod's own port, Grafana the dashboard, and the rules file
+    # holds the issue's alerts (promtool checks the rules themselves in chart-check.sh).
+    http_port = [p for p in c["ports"] if p["name"] == "http"][0]["containerPort"]
+    need(ann.get("prometheus.io/scrape") == "true" and ann.get("prometheus.io/port") == str(http_port)
+         and ann.get("prometheus.io/path") == "/metrics", f"{tag}: scrape annotations do not point at /metrics on {http_port}")
+    cms = {d["metadata"]["name"]: d for d in by_kind["ConfigMap"]}
+    dash = [d for n, d in cms.items() if n.endswith("-dashboard")]
+    need(len(dash) == 1 and dash[0]["metadata"]["labels"].get("grafana_dashboard") == "1",
+         f"{tag}: no dashboard ConfigMap with the grafana_dashboard label")
+    if dash:
+        board = json.loads(dash[0]["data"]["todod.json"])
+        exprs = " ".join(t["expr"] for p in board["panels"] for t in p.get("targets", []))
+        for m in ["todod_http_requests_total", "todod_http_request_duration_seconds_bucket", "todod_work_queue_depth",
+                  "todod_db_query_duration_seconds_bucket", "todod_outbox_oldest_age_seconds", "todod_consumer_lag_seconds_bucket",
+                  "todod_reminder_fire_lateness_seconds_bucket", "todod_realtime_", "process_resident_memory_bytes"]:
+            need(m in exprs, f"{tag}: dashboard shows no {m}")
+    rules = [d for n, d in cms.items() if n.endswith("-alerts")]
+    need(len(rules) == 1, f"{tag}: no alert rules ConfigMap")
+    if rules:
+        groups = yaml.safe_load(rules[0]["data"]["todod-alerts.yaml"])["groups"]
+        names = {r["alert"] for g in groups for r in g["rules"]}
+        need({"TododOutboxEventsStuck", "TododRemindersLate", "TododConsumerDeadLetters", "TododHigh5xxRate",
+              "TododNotReady"} <= names, f"{tag}: alerts {sorted(names)}")
+    np = by_kind.get("NetworkPolicy", [])
+    if np and any("monitoring" in json.dumps(r) for r in np[0]["spec"]["ingress"]):
+        need(any({"port": "http", "protocol": "TCP"} in r.get("ports", []) and "monitoring" in json.dumps(r)
+                 for r in np[0]["spec"]["ingress"]), f"{tag}: the scraper may not reach todod's http port")
     return len(docs)
 
 

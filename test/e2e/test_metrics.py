@@ -206,3 +206,20 @@ def test_reminder_counts_scheduled_fired_and_lateness(api, user):
     assert d("todod_reminders_reconciled_total", action="fired_late") == 0
     assert d("todod_reminders_fired_total", path="reconciler") == 0
 
+
+
+def test_dashboard_and_alerts_use_only_exported_series():
+    """Every todod_ / process_ series the chart's dashboard and alert rules query is one todod
+    exports (todod_realtime_* come from the real-time gateway and are left out here)."""
+    import re
+    _, _, text = scrape()
+    exported = set()
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split()
+            exported |= {name} | ({name + s for s in ("_bucket", "_sum", "_count")} if kind == "histogram" else set())
+    chart = ROOT / "charts/todod"
+    used = set(re.findall(r"\b((?:todod|process)_[a-z_]+)", (chart / "dashboards/todod.json").read_text()
+                          + (chart / "templates/_alerts.tpl").read_text()))
+    used = {u for u in used if not u.startswith("todod_realtime_")}
+    assert used and used <= exported, sorted(used - exported)

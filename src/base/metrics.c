@@ -296,6 +296,13 @@ void metrics_label_escape(const char *v, char *out, size_t size)
 	out[o] = '\0';
 }
 
+void metrics_label(char *out, size_t size, const char *key, const char *value)
+{
+	char v[128];
+	metrics_label_escape(value, v, sizeof(v));
+	snprintf(out, size, "%s=\"%s\"", key, v);
+}
+
 void metrics_reset(void)
 {
 	pthread_mutex_lock(&M.lock);

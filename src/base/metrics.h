@@ -62,6 +62,10 @@ char *metrics_render(void);
  * into @out (at most @size bytes, truncated, always terminated). */
 void metrics_label_escape(const char *v, char *out, size_t size);
 
+/* metrics_label - `@key="@value"` with @value escaped, into @out (at most
+ * @size bytes, truncated, always terminated): a one-label string. */
+void metrics_label(char *out, size_t size, const char *key, const char *value);
+
 /* metrics_reset - forget every family and collector (tests only). */
 void metrics_reset(void);
 

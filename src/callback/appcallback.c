@@ -320,8 +320,13 @@ void appcallback_handle(void *ctx, struct rpc_call *call)
 		if (call->status == RPC_OK)
 			atomic_store_explicit(&app->subscribed, true, memory_order_release);
 	} else if (strcmp(m, SVC "OnTopicEvent") == 0) {
-		if (app_token_ok(app, call) && ready(app, call))
-			on_topic_event(app, call);
+		/* A delivery proves daprd holds our subscriptions: after a restart of
+		 * todod alone, daprd delivers without asking for them again. */
+		if (app_token_ok(app, call)) {
+			atomic_store_explicit(&app->subscribed, true, memory_order_release);
+			if (ready(app, call))
+				on_topic_event(app, call);
+		}
 	} else if (strcmp(m, SVC "OnJobEvent") == 0) {
 		if (app_token_ok(app, call) && ready(app, call))
 			on_job_event(app, call, false);

@@ -42,9 +42,9 @@ void consumer_metrics_define(void)
 /* One message of @topic (a subscribed topic: bounded) in the metrics. */
 static void count(const char *topic, const char *outcome)
 {
-	char labels[160], t[96];
-	metrics_label_escape(topic, t, sizeof(t));
-	snprintf(labels, sizeof(labels), "topic=\"%s\",outcome=\"%s\"", t, outcome);
+	char labels[192], t[160];
+	metrics_label(t, sizeof(t), "topic", topic);
+	snprintf(labels, sizeof(labels), "%s,outcome=\"%s\"", t, outcome);
 	metrics_counter_add("todod_consumer_events_total", labels, 1);
 }
 
@@ -59,9 +59,8 @@ static void observe_lag(const char *topic, const char *occurred_at)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-	char labels[128], t[96];
-	metrics_label_escape(topic, t, sizeof(t));
-	snprintf(labels, sizeof(labels), "topic=\"%s\"", t);
+	char labels[160];
+	metrics_label(labels, sizeof(labels), "topic", topic);
 	metrics_observe("todod_consumer_lag_seconds", labels, now > at ? (double)(now - at) / 1e6 : 0);
 }
 
@@ -177,9 +176,8 @@ enum consume_result consumer_dead_letter(const char *topic, const char *ce_id,
 		count(topic, outcome_of(res));
 		return res;
 	}
-	char labels[128], t[96];
-	metrics_label_escape(topic, t, sizeof(t));
-	snprintf(labels, sizeof(labels), "topic=\"%s\"", t);
+	char labels[160];
+	metrics_label(labels, sizeof(labels), "topic", topic);
 	metrics_counter_add("todod_dead_letters_recorded_total", labels, 1);
 	log_warn("dead letter recorded", "topic=%s ce_id=%s", log_quote(q, sizeof(q), topic),
 		 log_quote(q2, sizeof(q2), ce_id));

@@ -80,10 +80,9 @@ struct topic_tally {
 
 static void count_topics(const struct topic_tally *t, size_t n)
 {
-	char labels[160], topic[128];
+	char labels[160];
 	for (size_t i = 0; i < n; i++) {
-		metrics_label_escape(t[i].topic, topic, sizeof(topic));
-		snprintf(labels, sizeof(labels), "topic=\"%s\"", topic);
+		metrics_label(labels, sizeof(labels), "topic", t[i].topic);
 		if (t[i].ok)
 			metrics_counter_add("todod_outbox_published_total", labels, (double)t[i].ok);
 		if (t[i].failed)

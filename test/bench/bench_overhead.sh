@@ -10,7 +10,9 @@
 # TODOD_TRACE_SAMPLING=0 (the Dapr Configuration's sampling rate; scripts/daprd.sh renders it);
 # "on" restarts them with TODOD_METRICS=1 and the default sampling. The per-user rate limit and
 # the event-lag pause are off in both (TODOD_RATE_LIMIT_RPS=0 TODOD_MAX_EVENT_LAG_MS=0).
-# Prints each run, then per route the median req/s of each setting and on/off - 1 (the cost).
+# Prints each run, then per route the median req/s of each setting and on/off - 1 (the cost),
+# and the CPU time todod and daprd spent per request (from /proc/PID/stat around each run): on a
+# machine shared with other work, throughput swings with their load, CPU per request much less.
 source "$(dirname "$0")/../../scripts/lib.sh"
 S=$TODOD_ROOT/scripts
 DUR=${BENCH_DURATION:-10}
@@ -41,8 +43,18 @@ restart() {
 	"$S/stack.sh" up >/dev/null
 }
 
-one() { # one SCRIPT PATH -> "rps=... p50_ms=... ..."
-	wrk -t 2 -c "$CONNS" -d "${DUR}s" --timeout 10s -s "$1" "$BASE/$2" 2>&1 | sed -n 's/^RESULT //p'
+cpu_ticks() { # cpu_ticks PIDFILE -> utime + stime of that process, in clock ticks
+	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$(cat "$1")/stat"
+}
+one() { # one SCRIPT PATH -> "rps=... p50_ms=... requests=... ... todod_us=... daprd_us=..."
+	local t0 d0 t1 d1 hz res
+	hz=$(getconf CLK_TCK)
+	t0=$(cpu_ticks "$TODOD_WORK/todod.pid") d0=$(cpu_ticks "$TODOD_WORK/daprd.pid")
+	res=$(wrk -t 2 -c "$CONNS" -d "${DUR}s" --timeout 10s -s "$1" "$BASE/$2" 2>&1 | sed -n 's/^RESULT //p')
+	t1=$(cpu_ticks "$TODOD_WORK/todod.pid") d1=$(cpu_ticks "$TODOD_WORK/daprd.pid")
+	python3 -c 'import sys; r, t, d, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+n = int(r.split("requests=")[1].split()[0])
+print(r, "todod_us=%.1f daprd_us=%.1f" % (t * 1e6 / hz / n, d * 1e6 / hz / n))' "$res" $((t1 - t0)) $((d1 - d0)) "$hz"
 }
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
@@ -55,7 +67,7 @@ TASK_ID=$(curl -fsS -H "Authorization: Bearer $BENCH_TOKEN" -H 'Content-Type: ap
 	-d '{"title":"bench target"}' "$BASE/api/$USER_ID/tasks" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
 echo "todod metrics+tracing overhead: ${DUR}s per run, $CONNS connections, $ROUNDS rounds, $(nproc) cores, $(date -u +%FT%TZ)"
-printf '%-5s %-4s %-5s %10s %9s %9s %7s\n' round set route req/s p50_ms p99_ms non2xx
+printf '%-5s %-4s %-5s %10s %9s %9s %7s %9s %9s\n' round set route req/s p50_ms p99_ms non2xx todod_us daprd_us
 : >"$tmp/results"
 for r in $(seq 1 "$ROUNDS"); do
 	for set in on off; do
@@ -70,9 +82,10 @@ for r in $(seq 1 "$ROUNDS"); do
 		fi
 		for route in get post; do
 			if [ "$route" = get ]; then res=$(one "$tmp/get.lua" "api/$USER_ID/tasks/$TASK_ID"); else res=$(one "$tmp/post.lua" "api/$USER_ID/tasks"); fi
-			printf '%-5s %-4s %-5s %10s %9s %9s %7s\n' "$r" "$set" "$route" "$(field rps "$res")" \
-				"$(field p50_ms "$res")" "$(field p99_ms "$res")" "$(field non2xx "$res")"
-			echo "$set $route $(field rps "$res") $(field non2xx "$res")" >>"$tmp/results"
+			printf '%-5s %-4s %-5s %10s %9s %9s %7s %9s %9s\n' "$r" "$set" "$route" "$(field rps "$res")" \
+				"$(field p50_ms "$res")" "$(field p99_ms "$res")" "$(field non2xx "$res")" \
+				"$(field todod_us "$res")" "$(field daprd_us "$res")"
+			echo "$set $route $(field rps "$res") $(field non2xx "$res") $(field todod_us "$res") $(field daprd_us "$res")" >>"$tmp/results"
 		done
 	done
 done
@@ -84,6 +97,10 @@ for route in ("get", "post"):
     on = statistics.median(float(r[2]) for r in rows if r[0] == "on" and r[1] == route)
     off = statistics.median(float(r[2]) for r in rows if r[0] == "off" and r[1] == route)
     print(f"{route:5} median req/s: on {on:.0f}, off {off:.0f}; on/off = {on / off:.3f} (cost {100 * (1 - on / off):+.1f} %)")
+    for i, who in ((4, "todod"), (5, "daprd")):
+        con = statistics.median(float(r[i]) for r in rows if r[0] == "on" and r[1] == route)
+        coff = statistics.median(float(r[i]) for r in rows if r[0] == "off" and r[1] == route)
+        print(f"{route:5} {who} CPU per request: on {con:.1f} us, off {coff:.1f} us ({100 * (con / coff - 1):+.1f} %)")
 if bad:
     sys.exit(f"{bad} non-2xx answers: the figures are not comparable")
 PY

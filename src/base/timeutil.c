@@ -1,6 +1,7 @@
 #include "base/timeutil.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "base/civil.h"
 
@@ -126,4 +127,11 @@ int time_utc_seconds(const char *text, int64_t *out)
 		return -1;
 	*out = civil_floor_div(usec, USEC_PER_SEC);
 	return 0;
+}
+
+int64_t time_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }

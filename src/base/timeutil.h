@@ -39,4 +39,7 @@ const char *time_parse_reason(enum time_parse_result r);
  * -1 if it is not one. */
 int time_utc_seconds(const char *text, int64_t *out);
 
+/* time_now_us - microseconds since 1970-01-01T00:00:00Z now (wall clock). */
+int64_t time_now_us(void);
+
 #endif

@@ -45,9 +45,7 @@ static void count_fired(const char *remind_at, bool late)
 	bool is_date;
 	if (!metrics_enabled() || time_parse(remind_at, strlen(remind_at), &at, &is_date) != TIME_OK)
 		return;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	int64_t now = time_now_us();
 	metrics_observe("todod_reminder_fire_lateness_seconds", labels, now > at ? (double)(now - at) / 1e6 : 0);
 }
 

@@ -56,9 +56,7 @@ static void observe_lag(const char *topic, const char *occurred_at)
 	bool is_date;
 	if (!metrics_enabled() || time_parse(occurred_at, strlen(occurred_at), &at, &is_date) != TIME_OK)
 		return;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	int64_t now = time_now_us();
 	char labels[160];
 	metrics_label(labels, sizeof(labels), "topic", topic);
 	metrics_observe("todod_consumer_lag_seconds", labels, now > at ? (double)(now - at) / 1e6 : 0);

@@ -47,8 +47,9 @@ enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, 
 				    .changes_json = ev.changes_json };
 	if (!action || strlen(ev.user_id) > USER_ID_MAX || strlen(ev.actor_id) > USER_ID_MAX ||
 	    strlen(ev.actor_type) >= sizeof(a.actor_type) || strlen(ev.occurred_at) >= TIME_TEXT_MAX) {
-		log_warn("poison task event dropped", "ce_id=%s event_type=%s error=\"unknown type or oversize field\"",
-			 log_quote(q2, sizeof(q2), ce_id), log_quote(q, sizeof(q), ev.event_type));
+		log_warn("poison task event dropped", "ce_id=%s task_id=%" PRId64
+			 " event_type=%s error=\"unknown type or oversize field\"",
+			 log_quote(q2, sizeof(q2), ce_id), ev.task_id, log_quote(q, sizeof(q), ev.event_type));
 		event_json_release(&ev);
 		return CONSUME_DROP;
 	}
@@ -66,9 +67,13 @@ enum consume_result consumer_task_event(const char *ce_id, const uint8_t *data, 
 		/* A constraint violation here means the event itself is malformed. */
 		res = retry_or_drop(rc);
 		log_warn(res == CONSUME_DROP ? "task event rejected, dropped" : "task event not recorded, will retry",
-			 "event_id=%s error=%s", ev.event_id, log_quote(q, sizeof(q), e.msg));
+			 "event_id=%s task_id=%" PRId64 " error=%s", ev.event_id, ev.task_id,
+			 log_quote(q, sizeof(q), e.msg));
 	} else if (!inserted) {
-		log_debug("duplicate task event ignored", "event_id=%s", ev.event_id);
+		log_debug("duplicate task event ignored", "event_id=%s task_id=%" PRId64, ev.event_id, ev.task_id);
+	} else {
+		log_debug("task event recorded", "event_id=%s task_id=%" PRId64 " action=%s",
+			  ev.event_id, ev.task_id, action);
 	}
 	event_json_release(&ev);
 	return res;

@@ -9,6 +9,9 @@
 #   DAPR_RESOURCES (components/local), SCHEDULER_PORT (50006), DAPR_LISTEN_ADDRESSES (127.0.0.1),
 #   DAPR_LOG_LEVEL (info), DAPRD_START_TIMEOUT (60 s), DAPRD_EXTRA_ARGS (appended, word-split),
 #   DAPR_CONFIG (daprd Configuration file; default components/daprd-config.yaml, see below),
+#   TODOD_TRACE_SAMPLING (tracing samplingRate, "1" = every request, "0" = off; default 1) and
+#   JAEGER_OTLP_PORT (4317, where spans are exported; scripts/jaeger.sh): written into a copy of
+#   the default Configuration under $TODOD_WORK/daprd-config.yaml (see render_config),
 #   PGPORT_TODOD (55432) and KAFKA_BROKERS (127.0.0.1:${KAFKA_PORT:-9092}; for components/kafka3 the
 #   three brokers of KAFKA3_PORTS): written into a copy of
 #   the components under $TODOD_WORK/resources/ (see render_resources).
@@ -64,6 +67,17 @@ render_resources() {
 	echo "$dst"
 }
 
+# render_config FILE: print a copy of daprd Configuration FILE under $TODOD_WORK with this stack's
+# tracing: the sampling rate and the OTLP exporter's port. The file in components/ keeps the defaults.
+render_config() {
+	local src=$1 dst=$TODOD_WORK/daprd-config.yaml rate=${TODOD_TRACE_SAMPLING:-1}
+	[[ $rate =~ ^(0|1|0?\.[0-9]+|1\.0*)$ ]] || die "TODOD_TRACE_SAMPLING must be a number from 0 to 1, not '$rate'"
+	[[ ${JAEGER_OTLP_PORT:-4317} =~ ^[0-9]+$ ]] || die "JAEGER_OTLP_PORT must be a port number"
+	sed -e "s|^\(    samplingRate: \).*|\1\"$rate\"|" \
+		-e "s|127\.0\.0\.1:4317|127.0.0.1:${JAEGER_OTLP_PORT:-4317}|" "$src" >"$dst"
+	echo "$dst"
+}
+
 # running: the pid file names a live daprd of ours (a stale file whose pid was reused by another
 # program is removed, so `stop` never signals a stranger).
 running() {
@@ -86,7 +100,9 @@ start() {
 	resources=$(render_resources "$DAPR_RESOURCES")
 	mkdir -p "$(dirname "$LOGFILE")"
 	local config=${DAPR_CONFIG:-$TODOD_ROOT/components/daprd-config.yaml}
-	if [ -z "${DAPR_CONFIG:-}" ] && [ ! -f "$config" ]; then
+	if [ -z "${DAPR_CONFIG:-}" ] && [ -f "$config" ]; then
+		config=$(render_config "$config")
+	elif [ -z "${DAPR_CONFIG:-}" ]; then
 		config=$TODOD_WORK/daprd-config.yaml
 		cat >"$config" <<-'YAML'
 			apiVersion: dapr.io/v1alpha1

@@ -7,6 +7,9 @@
 #      kafka: one Kafka node; kafka3: three Kafka nodes as production runs them, see scripts/kafka.sh),
 #      TODOD_DIAGNOSTICS=1 (self-test routes), TODOD_BUILD (build dir, default $TODOD_ROOT/build),
 #      TODOD_HTTP_PORT (todod's /livez, /readyz, /metrics; default 8080),
+#      TODOD_TRACING_BACKEND=jaeger (also start a local Jaeger that daprd exports its spans to,
+#      scripts/jaeger.sh; built by scripts/install-jaeger.sh; default none: the spans are dropped),
+#      TODOD_TRACE_SAMPLING (daprd's tracing samplingRate, default 1; 0 turns tracing off),
 #      plus the ports of scripts/{pg,daprd,scheduler}.sh. todod logs to $TODOD_WORK/logs/todod.log.
 source "$(dirname "$0")/lib.sh"
 
@@ -26,6 +29,8 @@ export DAPR_RESOURCES=$TODOD_ROOT/components/$TODOD_PROFILE
 S=$TODOD_ROOT/scripts
 
 case $TODOD_PROFILE in local | kafka | kafka3) ;; *) die "TODOD_PROFILE must be local, kafka or kafka3, not '$TODOD_PROFILE'" ;; esac
+TODOD_TRACING_BACKEND=${TODOD_TRACING_BACKEND:-none}
+case $TODOD_TRACING_BACKEND in none | jaeger) ;; *) die "TODOD_TRACING_BACKEND must be none or jaeger, not '$TODOD_TRACING_BACKEND'" ;; esac
 export TODOD_PROFILE # scripts/kafka.sh picks its layout (one node or three) from it
 
 todod_running() { [ -f "$TODOD_PID" ] && kill -0 "$(cat "$TODOD_PID")" 2>/dev/null; }
@@ -72,6 +77,8 @@ up() {
 	"$S/pg.sh" start
 	case $TODOD_PROFILE in kafka | kafka3) "$S/kafka.sh" start ;; esac
 	"$S/scheduler.sh" start
+	# before daprd, so its first spans have somewhere to go
+	[ "$TODOD_TRACING_BACKEND" = jaeger ] && "$S/jaeger.sh" start
 	"$S/daprd.sh" start
 	start_todod
 	wait_ready
@@ -82,6 +89,7 @@ down() {
 	if todod_running; then log "stopping todod (pid $(cat "$TODOD_PID"))"; fi
 	stop_pidfile "$TODOD_PID" 15
 	"$S/daprd.sh" stop
+	"$S/jaeger.sh" stop # a no-op when it was not started
 	"$S/scheduler.sh" stop
 	"$S/kafka.sh" stop
 	"$S/pg.sh" stop
@@ -96,7 +104,7 @@ restart-todod)
 	wait_ready
 	;;
 status)
-	for s in pg kafka scheduler daprd; do # kafka: the profile's layout (all three nodes for kafka3)
+	for s in pg kafka scheduler jaeger daprd; do # kafka: the profile's layout (all three nodes for kafka3)
 		printf '%-10s ' "$s"
 		if "$S/$s.sh" status >/dev/null 2>&1; then echo running; else echo stopped; fi
 	done

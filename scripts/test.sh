@@ -16,12 +16,16 @@
 #   image            the container image from Debian packages (mmdebstrap + umoci), then its todod
 #                    --help and migrate status against the test PostgreSQL (scripts/image.sh)
 #   e2e-kafka        REST and MCP through a real daprd + scheduler + Kafka + PostgreSQL (pytest;
-#                    MCP also with the official TypeScript and Python clients and the conformance suite)
+#                    MCP also with the official TypeScript and Python clients and the conformance suite);
+#                    tracing: one trace from the request through the publish to the consumer, read
+#                    back from a real Jaeger (test/e2e/test_tracing.py; every e2e stack runs one)
 #   faults-kafka     the same stack under faults: kill -9 daprd/todod, Kafka stopped, poison messages,
 #                    reminders across todod, daprd and scheduler restarts
 #   faults-kafka3    (TODOD_TEST_KAFKA3=1) three Kafka nodes (profile kafka3) under broker faults: kill -9 a
 #                    follower, the busiest partition's leader, two nodes; a rolling restart (steady write load)
 #   e2e-local        the same on the light default profile (in-memory pub/sub)
+#   log-redaction    no JWT, ticket or secret value the e2e runs used appears in any log under
+#                    $TODOD_WORK/logs (test/logs/check_redaction.py)
 # Exits non-zero if any suite fails; ends with each runner's summary lines.
 source "$(dirname "$0")/lib.sh"
 set +e
@@ -31,6 +35,7 @@ t0=$SECONDS
 summary=$TODOD_WORK/test-summary.txt
 mkdir -p "$TODOD_WORK/logs"
 : >"$summary"
+: >"$TODOD_WORK/e2e-sensitive.txt" # the credentials this run's e2e tests use (test/logs/check_redaction.py)
 failed=0
 
 set -e
@@ -39,6 +44,7 @@ set -e
 "$S/install-kafka.sh"
 "$S/install-mcp-clients.sh" # the official MCP clients and conformance suite (test/e2e/test_mcp_clients.py)
 "$S/install-promtool.sh"    # promtool: metrics lint (test/e2e/test_metrics.py), alert rules (chart-check.sh)
+"$S/install-jaeger.sh"      # the trace backend of the e2e stacks (test/e2e/test_tracing.py)
 "$S/build.sh" build
 "$S/build.sh" build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 CC=clang-14 "$S/build.sh" build-fuzz -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \
@@ -85,9 +91,10 @@ e2e() { # e2e PROFILE [TEST_DIR [PYTEST_ARGS...]]: a fresh stack of PROFILE, pyt
 	local profile=$1 dir=${2:-test/e2e}
 	shift $(($# < 2 ? $# : 2))
 	# SCHEDULER_RESET: no job of an earlier run may fire into this one.
-	export TODOD_PROFILE=$profile TODOD_DIAGNOSTICS=1 SCHEDULER_RESET=1
+	export TODOD_PROFILE=$profile TODOD_DIAGNOSTICS=1 SCHEDULER_RESET=1 TODOD_TRACING_BACKEND=jaeger
 	"$S/stack.sh" up || { "$S/stack.sh" down; return 1; }
 	TODOD_E2E_PROFILE=$profile \
+		TODOD_E2E_JAEGER="http://127.0.0.1:${JAEGER_QUERY_PORT:-16686}" \
 		TODOD_E2E_DAPR_HTTP="http://127.0.0.1:${DAPR_HTTP_PORT:-3500}" \
 		TODOD_E2E_HTTP="http://127.0.0.1:${TODOD_HTTP_PORT:-8080}" \
 		TODOD_E2E_PROMTOOL="$("$S/install-promtool.sh" --path)" \
@@ -110,6 +117,8 @@ if [ "${TODOD_TEST_KAFKA3:-0}" = 1 ]; then
 	TODOD_RATE_LIMIT_RPS=0 run faults-kafka3 e2e kafka3 test/e2e_faults_kafka3 -s
 fi
 run e2e-local e2e local
+# Last: every log the runs above wrote, against every credential their tests used.
+run log-redaction python3 test/logs/check_redaction.py
 
 echo
 echo "==== summary (total $((SECONDS - t0))s) ===="

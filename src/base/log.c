@@ -1,5 +1,7 @@
 #include "base/log.h"
 
+#include "base/trace.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,10 +40,12 @@ void log_write(enum log_level lvl, const char *msg, const char *fmt, ...)
 	char qmsg[256];
 	if (strpbrk(msg, " \"=\\"))
 		msg = log_quote(qmsg, sizeof(qmsg), msg);
+	const char *tid = trace_id();
 	int n = snprintf(line, sizeof(line),
-			 "ts=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s msg=%s",
+			 "ts=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s msg=%s%s%s",
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-			 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, names[lvl], msg);
+			 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, names[lvl], msg,
+			 tid ? " trace_id=" : "", tid ? tid : "");
 	if (fmt && n >= 0 && (size_t)n < sizeof(line) - 1) {
 		line[n++] = ' ';
 		va_list ap;

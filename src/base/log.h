@@ -1,7 +1,10 @@
 /*
  * log.h - structured (logfmt) logging to stderr, level-controlled.
  *
- * One line per event: `ts=... level=info msg=request key=value ...`.
+ * One line per event: `ts=... level=info msg=request key=value ...`. A line
+ * written while the thread works for a trace (base/trace.h) carries
+ * `trace_id=<32 hex>` right after msg, so the lines of one request, of the
+ * relay's publish of its events and of their consumers can be joined.
  * Values that may hold spaces or quotes go through log_quote(). Secrets
  * (tokens, passwords, database URLs) are never passed to the logger.
  * Thread-safe: each line is written with one fprintf on a locked stream.

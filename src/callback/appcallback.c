@@ -10,6 +10,7 @@
 #include "base/alloc.h"
 #include "base/log.h"
 #include "base/metrics.h"
+#include "base/trace.h"
 #include "consumers/consumer.h"
 #include "mcp/mcp.h"
 #include "dapr/proto/common/v1/common.pb-c.h"
@@ -207,6 +208,32 @@ static bool reminder_probe_id(const uint8_t *data, size_t len, char id[PROBE_ID_
 	return true;
 }
 
+/* The trace context a CloudEvent names in its extension attributes:
+ * traceparent (and tracestate), or the older traceid, which daprd sets to
+ * the same value. Used when the call's metadata carries none. */
+static void trace_from_cloudevent(const ProtobufCBinaryData *ext)
+{
+	if (!ext->len)
+		return;
+	Dapr__Proto__Runtime__V1__CloudEventExtensions *x =
+		dapr__proto__runtime__v1__cloud_event_extensions__unpack(NULL, ext->len, ext->data);
+	if (!x)
+		return;
+	const char *parent = NULL, *traceid = NULL, *state = NULL;
+	for (size_t i = 0; i < x->n_fields; i++) {
+		const char *k = x->fields[i]->key;
+		const char *v = x->fields[i]->value ? x->fields[i]->value->string_value : NULL;
+		if (strcmp(k, "traceparent") == 0)
+			parent = v;
+		else if (strcmp(k, "traceid") == 0)
+			traceid = v;
+		else if (strcmp(k, "tracestate") == 0)
+			state = v;
+	}
+	trace_set(trace_parent_valid(parent) ? parent : traceid, state);
+	dapr__proto__runtime__v1__cloud_event_extensions__free_unpacked(x, NULL);
+}
+
 static void on_topic_event(struct app *app, struct rpc_call *call)
 {
 	Dapr__Proto__Runtime__V1__TopicEventRequest *in =
@@ -215,6 +242,11 @@ static void on_topic_event(struct app *app, struct rpc_call *call)
 		fail(call, RPC_INVALID_ARGUMENT, "could not decode TopicEventRequest%s", NULL);
 		return;
 	}
+	/* daprd's metadata names its delivery span (a child of the CloudEvent's
+	 * trace); without it (tracing off in daprd) the CloudEvent still tells
+	 * the trace of the request that caused the event. */
+	if (!trace_parent())
+		trace_from_cloudevent(&in->extensions);
 	enum consume_result res;
 	char id[PROBE_ID_LEN + 1];
 	char qt[128], qi[128];
@@ -308,9 +340,20 @@ static void health_check(struct app *app, struct rpc_call *call)
 
 const char *const appcallback_inline_methods[] = { SVC_HEALTH "HealthCheck", NULL };
 
+static void dispatch(struct app *app, struct rpc_call *call);
+
+/* The call's W3C trace context (daprd sends it as metadata on every call
+ * when tracing is on) becomes the worker's for the length of the call: its
+ * log lines, its outbound Dapr calls and the outbox rows it writes carry it. */
 void appcallback_handle(void *ctx, struct rpc_call *call)
 {
-	struct app *app = ctx;
+	trace_set(rpc_call_md(call, "traceparent"), rpc_call_md(call, "tracestate"));
+	dispatch(ctx, call);
+	trace_clear();
+}
+
+static void dispatch(struct app *app, struct rpc_call *call)
+{
 	const char *m = call->method;
 	if (strcmp(m, SVC "OnInvoke") == 0) {
 		if (app_token_ok(app, call) && ready(app, call))

@@ -169,7 +169,8 @@ int reminders_copy_to_next(int64_t done_id, int64_t next_id, const char *due, st
 	return rc;
 }
 
-int reminder_change_fire(int64_t id, int version, bool late, bool *fired, struct err *e)
+int reminder_change_fire(int64_t id, int version, bool late, bool *fired, int64_t *task_id,
+			 struct err *e)
 {
 	struct reminder r;
 	*fired = false;
@@ -199,6 +200,8 @@ int reminder_change_fire(int64_t id, int version, bool late, bool *fired, struct
 		*fired = false;
 		return rc;
 	}
+	if (*fired && task_id)
+		*task_id = r.task_id;
 	if (*fired) {
 		count_fired(r.reminder_time, late);
 		log_info("reminder fired", "reminder_id=%" PRId64 " task_id=%" PRId64 " late=%d remind_at=%s",

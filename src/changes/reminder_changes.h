@@ -36,8 +36,10 @@ int reminder_change_cancel(const char *user_id, int64_t reminder_id, struct remi
  * it is still pending at that version, mark it sent (@late: after its job
  * was lost) and queue reminder-triggered to the "reminders" topic, in one
  * transaction, so a stale, cancelled or redelivered job fires nothing.
- * *@fired tells whether it did. */
-int reminder_change_fire(int64_t id, int version, bool late, bool *fired, struct err *e);
+ * *@fired tells whether it did; when it did, *@task_id (if non-NULL) is the
+ * reminder's task. */
+int reminder_change_fire(int64_t id, int version, bool late, bool *fired, int64_t *task_id,
+			 struct err *e);
 
 /* reminder_change_reschedule_pending - queue the job of every pending
  * future reminder again (schedule overwrites, so this is idempotent); *@n

@@ -108,8 +108,9 @@ static enum consume_result task_event(const char *topic, const char *ce_id, cons
 				    .changes_json = ev.changes_json };
 	if (!action || strlen(ev.user_id) > USER_ID_MAX || strlen(ev.actor_id) > USER_ID_MAX ||
 	    strlen(ev.actor_type) >= sizeof(a.actor_type) || strlen(ev.occurred_at) >= TIME_TEXT_MAX) {
-		log_warn("poison task event dropped", "ce_id=%s event_type=%s error=\"unknown type or oversize field\"",
-			 log_quote(q2, sizeof(q2), ce_id), log_quote(q, sizeof(q), ev.event_type));
+		log_warn("poison task event dropped", "ce_id=%s task_id=%" PRId64
+			 " event_type=%s error=\"unknown type or oversize field\"",
+			 log_quote(q2, sizeof(q2), ce_id), ev.task_id, log_quote(q, sizeof(q), ev.event_type));
 		event_json_release(&ev);
 		if (count_drop)
 			count(topic, "dead_lettered");
@@ -129,9 +130,13 @@ static enum consume_result task_event(const char *topic, const char *ce_id, cons
 		/* A constraint violation here means the event itself is malformed. */
 		res = retry_or_drop(rc);
 		log_warn(res == CONSUME_DROP ? "task event rejected, dropped" : "task event not recorded, will retry",
-			 "event_id=%s error=%s", ev.event_id, log_quote(q, sizeof(q), e.msg));
+			 "event_id=%s task_id=%" PRId64 " error=%s", ev.event_id, ev.task_id,
+			 log_quote(q, sizeof(q), e.msg));
 	} else if (!inserted) {
-		log_debug("duplicate task event ignored", "event_id=%s", ev.event_id);
+		log_debug("duplicate task event ignored", "event_id=%s task_id=%" PRId64, ev.event_id, ev.task_id);
+	} else {
+		log_debug("task event recorded", "event_id=%s task_id=%" PRId64 " action=%s",
+			  ev.event_id, ev.task_id, action);
 	}
 	if (res == CONSUME_SUCCESS && inserted)
 		observe_lag(topic, ev.occurred_at);

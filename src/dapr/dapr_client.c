@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/log.h"
+#include "base/trace.h"
 #include "dapr/proto/runtime/v1/dapr.pb-c.h"
 #include "http/status.h"
 #include "rpc/rpc.h"
@@ -31,14 +32,23 @@ void dapr_client_free(struct dapr_client *c)
 	free(c);
 }
 
-/* Pack @msg, call @method, and turn a failed status into a project error. */
+/* Pack @msg, call @method, and turn a failed status into a project error.
+ * The calling thread's trace context goes along as `traceparent` and
+ * `tracestate` metadata, so daprd's span of this call joins that trace. */
 static int call(struct dapr_client *c, const char *method, const ProtobufCMessage *msg,
 		struct rpc_reply *reply, struct err *e)
 {
 	size_t len = protobuf_c_message_get_packed_size(msg);
 	uint8_t *buf = xmalloc(len);
 	protobuf_c_message_pack(msg, buf);
-	int st = rpc_client_call(c->rpc, method, NULL, 0, buf, len, CALL_TIMEOUT_MS, reply);
+	struct rpc_md md[2];
+	size_t nmd = 0;
+	if (trace_parent()) {
+		md[nmd++] = (struct rpc_md){ "traceparent", trace_parent() };
+		if (trace_state())
+			md[nmd++] = (struct rpc_md){ "tracestate", trace_state() };
+	}
+	int st = rpc_client_call(c->rpc, method, md, nmd, buf, len, CALL_TIMEOUT_MS, reply);
 	free(buf);
 	if (st == RPC_OK)
 		return 0;

@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/log.h"
 #include "base/metrics.h"
+#include "base/trace.h"
 #include "dapr/dapr_client.h"
 #include "store/db.h"
 #include "store/outbox_repo.h"
@@ -90,30 +91,90 @@ static void count_topics(const struct topic_tally *t, size_t n)
 	}
 }
 
-/* Publish the rows @sel[0..n) (all of one topic) in one bulk call; mark
- * failed[sel index] for the rows daprd did not take. */
+/* The CloudEvent metadata of one row: the event id becomes the CloudEvent
+ * id, the task id the Kafka key; a row whose trace daprd does not record
+ * (not sampled) names its trace in the CloudEvent itself, so the consumer's
+ * log lines still carry the request's trace id. */
+#define ROW_MD_MAX 5
+static size_t row_metadata(const struct outbox_row *r, bool in_call_trace, struct dapr_kv *md)
+{
+	size_t k = 0;
+	md[k++] = (struct dapr_kv){ "partitionKey", r->partition_key };
+	md[k++] = (struct dapr_kv){ "cloudevent.id", r->event_id };
+	md[k++] = (struct dapr_kv){ "cloudevent.type", r->event_type };
+	if (r->traceparent[0] && !in_call_trace) {
+		md[k++] = (struct dapr_kv){ "cloudevent.traceparent", r->traceparent };
+		if (r->tracestate)
+			md[k++] = (struct dapr_kv){ "cloudevent.tracestate", r->tracestate };
+	}
+	return k;
+}
+
+/* A row is published inside its trace when daprd records that trace
+ * (sampled flag): the bulk call carries the row's traceparent, so daprd's
+ * publish span is a child of the request's span and the CloudEvent it
+ * builds names that publish span, under which daprd then records the
+ * consumer's delivery. Rows of one call share a trace, so sampled rows are
+ * published one trace per call; the rest (tracing off, or not sampled) go
+ * together in one call. */
+static const char *call_trace(const struct outbox_row *r)
+{
+	trace_set(r->traceparent, r->tracestate);
+	const char *tp = trace_sampled() ? r->traceparent : "";
+	trace_clear();
+	return tp;
+}
+
+/* Publish the rows @sel[0..n) (all of one topic), one bulk call per trace
+ * (see call_trace); mark failed[sel index] for the rows daprd did not take. */
 static void publish_topic(struct outbox_row *rows, const size_t *sel, size_t n, bool *failed,
 			  struct err *e)
 {
 	struct dapr_bulk_entry *entries = xcalloc(n, sizeof(*entries));
-	struct dapr_kv (*md)[3] = xcalloc(n, sizeof(*md));
+	struct dapr_kv (*md)[ROW_MD_MAX] = xcalloc(n, sizeof(*md));
 	char (*ids)[24] = xcalloc(n, sizeof(*ids));
 	bool *f = xcalloc(n, sizeof(*f));
+	bool *sent = xcalloc(n, sizeof(*sent));
+	size_t *pick = xcalloc(n, sizeof(*pick));
 	for (size_t i = 0; i < n; i++) {
-		struct outbox_row *r = &rows[sel[i]];
-		snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)r->id);
-		/* The event id becomes the CloudEvent id; the task id the Kafka key. */
-		md[i][0] = (struct dapr_kv){ "partitionKey", r->partition_key };
-		md[i][1] = (struct dapr_kv){ "cloudevent.id", r->event_id };
-		md[i][2] = (struct dapr_kv){ "cloudevent.type", r->event_type };
-		entries[i] = (struct dapr_bulk_entry){
-			.entry_id = ids[i], .data = r->payload, .len = strlen(r->payload),
-			.content_type = "application/json", .metadata = md[i], .nmetadata = 3,
-		};
+		if (sent[i])
+			continue;
+		const char *tp = call_trace(&rows[sel[i]]);
+		size_t m = 0;
+		for (size_t j = i; j < n; j++) {
+			if (sent[j] || strcmp(call_trace(&rows[sel[j]]), tp) != 0)
+				continue;
+			struct outbox_row *r = &rows[sel[j]];
+			snprintf(ids[m], sizeof(ids[m]), "%lld", (long long)r->id);
+			entries[m] = (struct dapr_bulk_entry){
+				.entry_id = ids[m], .data = r->payload, .len = strlen(r->payload),
+				.content_type = "application/json", .metadata = md[m],
+				.nmetadata = row_metadata(r, tp[0] != '\0', md[m]),
+			};
+			pick[m++] = j;
+			sent[j] = true;
+		}
+		if (tp[0])
+			trace_set(tp, rows[sel[i]].tracestate);
+		dapr_bulk_publish(R.opts.dapr, R.opts.pubsub, rows[sel[i]].topic, entries, m, f, e);
+		for (size_t k = 0; k < m; k++) {
+			struct outbox_row *r = &rows[sel[pick[k]]];
+			failed[sel[pick[k]]] = f[k];
+			if (!tp[0])
+				trace_set(r->traceparent, r->tracestate);
+			/* debug: a broker outage fails every row of every round (the
+			 * relay's own warning, every 5 s, reports the backlog) */
+			if (f[k])
+				log_debug("event not published, will retry", "topic=%s event_id=%s task_id=%s attempts=%d",
+					 r->topic, r->event_id, r->partition_key, r->attempts + 1);
+			else
+				log_debug("event published", "topic=%s event_id=%s task_id=%s",
+					  r->topic, r->event_id, r->partition_key);
+		}
+		trace_clear();
 	}
-	dapr_bulk_publish(R.opts.dapr, R.opts.pubsub, rows[sel[0]].topic, entries, n, f, e);
-	for (size_t i = 0; i < n; i++)
-		failed[sel[i]] = f[i];
+	free(pick);
+	free(sent);
 	free(f);
 	free(ids);
 	free(md);
@@ -121,15 +182,23 @@ static void publish_topic(struct outbox_row *rows, const size_t *sel, size_t n, 
 }
 
 /* Rows of a command topic ("@jobs") are calls to make, one by one, in
- * order, through the owner's command callback; a failed one is deferred
- * like a failed publish. */
+ * order, through the owner's command callback, inside the row's trace; a
+ * failed one is deferred like a failed publish. */
 static void run_commands(struct outbox_row *rows, const size_t *sel, size_t n, bool *failed,
 			 struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct outbox_row *r = &rows[sel[i]];
+		trace_set(r->traceparent, r->tracestate);
 		failed[sel[i]] = !R.opts.run_command ||
 				 R.opts.run_command(R.opts.command_ctx, r->topic, r->payload, e) != 0;
+		if (failed[sel[i]])
+			log_debug("outbox command failed, will retry", "topic=%s event_id=%s job=%s attempts=%d",
+				 r->topic, r->event_id, r->partition_key, r->attempts + 1);
+		else
+			log_debug("outbox command done", "topic=%s event_id=%s job=%s",
+				  r->topic, r->event_id, r->partition_key);
+		trace_clear();
 	}
 }
 

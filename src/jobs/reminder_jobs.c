@@ -79,7 +79,7 @@ int reminder_job_event(const uint8_t *data, size_t len, struct err *e)
 		return 0;
 	}
 	bool fired;
-	int rc = reminder_change_fire(id, version, false, &fired, e);
+	int rc = reminder_change_fire(id, version, false, &fired, NULL, e);
 	if (rc == 0 && !fired) {
 		metrics_counter_add("todod_reminder_jobs_stale_total", NULL, 1);
 		log_info("stale reminder job ignored", "reminder_id=%" PRId64 " version=%d", id, version);
@@ -121,11 +121,12 @@ static void fire_overdue(void)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		bool fired;
-		if (reminder_change_fire(s[i].id, s[i].version, true, &fired, &e) != 0 || !fired)
+		int64_t task_id = 0;
+		if (reminder_change_fire(s[i].id, s[i].version, true, &fired, &task_id, &e) != 0 || !fired)
 			continue;
 		metrics_counter_add("todod_reminders_reconciled_total", "action=\"fired_late\"", 1);
 		log_warn("overdue reminder fired late (its job was lost)", "reminder_id=%" PRId64
-			 " remind_at=%s", s[i].id, s[i].reminder_time);
+			 " task_id=%" PRId64 " remind_at=%s", s[i].id, task_id, s[i].reminder_time);
 	}
 	free(s);
 }

@@ -6,20 +6,22 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/trace.h"
 #include "store/db_internal.h"
 
 static const struct db_stmt insert_stmt = {
 	"outbox_insert",
-	"INSERT INTO outbox (event_id, event_type, topic, partition_key, payload) "
-	"VALUES ($1, $2, $3, $4, $5)",
-	5, false,
+	"INSERT INTO outbox (event_id, event_type, topic, partition_key, payload, traceparent, tracestate) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	7, false,
 };
 
 /* A row is publishable when its back-off has passed and no older row of the
  * same (topic, partition_key) is still waiting. */
 static const struct db_stmt claim_stmt = {
 	"outbox_claim",
-	"SELECT id, event_id, event_type, topic, partition_key, payload, attempts FROM outbox o "
+	"SELECT id, event_id, event_type, topic, partition_key, payload, attempts, "
+	"traceparent, tracestate FROM outbox o "
 	"WHERE next_attempt_at <= now() "
 	"AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.topic = o.topic "
 	"AND p.partition_key = o.partition_key AND p.id < o.id) "
@@ -58,7 +60,8 @@ static const struct db_stmt oldest_stmt = {
 int outbox_repo_insert(const char *event_id, const char *event_type, const char *topic,
 		  const char *partition_key, const char *payload, struct err *e)
 {
-	const char *params[] = { event_id, event_type, topic, partition_key, payload };
+	const char *params[] = { event_id, event_type, topic, partition_key, payload,
+				 trace_parent(), trace_state() };
 	PGresult *r;
 	int rc = db__exec(&insert_stmt, params, &r, e);
 	if (rc == 0)
@@ -85,6 +88,8 @@ int outbox_repo_claim(int limit, struct outbox_row **rows, size_t *n, struct err
 		out[i].partition_key = xstrdup(PQgetvalue(r, (int)i, 4));
 		out[i].payload = xstrdup(PQgetvalue(r, (int)i, 5));
 		out[i].attempts = atoi(PQgetvalue(r, (int)i, 6));
+		snprintf(out[i].traceparent, sizeof(out[i].traceparent), "%s", PQgetvalue(r, (int)i, 7));
+		out[i].tracestate = PQgetisnull(r, (int)i, 8) ? NULL : xstrdup(PQgetvalue(r, (int)i, 8));
 	}
 	PQclear(r);
 	*rows = out;
@@ -99,6 +104,7 @@ void outbox_repo_rows_free(struct outbox_row *rows, size_t n)
 		free(rows[i].topic);
 		free(rows[i].partition_key);
 		free(rows[i].payload);
+		free(rows[i].tracestate);
 	}
 	free(rows);
 }

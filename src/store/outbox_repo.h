@@ -24,8 +24,13 @@ struct outbox_row {
 	char *partition_key;  /* malloc'd */
 	char *payload;        /* malloc'd JSON */
 	int attempts;
+	char traceparent[56]; /* the writer's trace context ("" if none; base/trace.h) */
+	char *tracestate;     /* malloc'd, or NULL */
 };
 
+/* outbox_repo_insert - one row, stamped with the calling thread's trace
+ * context (trace_parent/trace_state, NULL columns when there is none), so
+ * the relay publishes it inside the trace of the change that wrote it. */
 int outbox_repo_insert(const char *event_id, const char *event_type, const char *topic,
 		  const char *partition_key, const char *payload, struct err *e);
 

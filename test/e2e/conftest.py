@@ -24,6 +24,21 @@ def _env(name, default=None):
     return value
 
 
+_SENSITIVE_FILE = os.path.join(os.environ.get("TODOD_WORK", "/tmp/todod-work"), "e2e-sensitive.txt")
+_sensitive_seen = set()
+
+
+def record_sensitive(kind: str, value: str):
+    """Remember a credential a test used (kind: jwt, ticket, secret) in
+    $TODOD_WORK/e2e-sensitive.txt: after the run, test/logs/check_redaction.py
+    proves none of them reached a log."""
+    if not value or value in _sensitive_seen:
+        return
+    _sensitive_seen.add(value)
+    with open(_SENSITIVE_FILE, "a", encoding="utf-8") as f:
+        f.write(f"{kind}\t{value}\n")
+
+
 def b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -42,10 +57,13 @@ def mint(secret: str, sub, *, exp_in=600, nbf_in=None, alg="HS256", key=None, ex
     claims.update(extra or {})
     signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
     if alg == "none":
-        return signing_input + "."
-    digest = {"HS256": hashlib.sha256, "HS512": hashlib.sha512}[alg]
-    sig = hmac.new((key or secret).encode(), signing_input.encode(), digest).digest()
-    return signing_input + "." + b64url(sig)
+        token = signing_input + "."
+    else:
+        digest = {"HS256": hashlib.sha256, "HS512": hashlib.sha512}[alg]
+        sig = hmac.new((key or secret).encode(), signing_input.encode(), digest).digest()
+        token = signing_input + "." + b64url(sig)
+    record_sensitive("jwt", token)
+    return token
 
 
 class Response:

@@ -32,6 +32,8 @@ case $TODOD_PROFILE in local | kafka | kafka3) ;; *) die "TODOD_PROFILE must be 
 TODOD_TRACING_BACKEND=${TODOD_TRACING_BACKEND:-none}
 case $TODOD_TRACING_BACKEND in none | jaeger) ;; *) die "TODOD_TRACING_BACKEND must be none or jaeger, not '$TODOD_TRACING_BACKEND'" ;; esac
 export TODOD_PROFILE # scripts/kafka.sh picks its layout (one node or three) from it
+# Real-time fan-out: the local profile's in-memory pub/sub already delivers to every subscriber.
+[ "$TODOD_PROFILE" = local ] && export TODOD_BROADCAST_PUBSUB=${TODOD_BROADCAST_PUBSUB:-pubsub}
 
 todod_running() { [ -f "$TODOD_PID" ] && kill -0 "$(cat "$TODOD_PID")" 2>/dev/null; }
 

@@ -36,7 +36,12 @@ S=$TODOD_ROOT/scripts
 case $TODOD_PROFILE in local | kafka | kafka3) ;; *) die "TODOD_PROFILE must be local, kafka or kafka3, not '$TODOD_PROFILE'" ;; esac
 export TODOD_PROFILE # scripts/kafka.sh picks its layout (one node or three) from it
 
-todod_running() { [ -f "$TODOD_PID" ] && kill -0 "$(cat "$TODOD_PID")" 2>/dev/null; }
+# todod_running: the pid file names a live process (a zombie, e.g. just after a test's kill -9, is not).
+todod_running() {
+	local pid state
+	[ -f "$TODOD_PID" ] && pid=$(cat "$TODOD_PID") && kill -0 "$pid" 2>/dev/null || return 1
+	read -r _ _ state _ 2>/dev/null <"/proc/$pid/stat" && [ "$state" != Z ]
+}
 
 # todod reads its secrets (JWT key, database URL) from daprd's secret store.
 start_todod() {
@@ -143,7 +148,7 @@ status)
 	if [ -d "$TODOD_WORK/replica" ]; then
 		for f in todod daprd; do
 			printf '%-10s ' "replica-$f"
-			pid=$(cat "$TODOD_WORK/replica/$f.pid" 2>/dev/null) && kill -0 "$pid" 2>/dev/null &&
+			pid=$(cat "$TODOD_WORK/replica/$f.pid" 2>/dev/null) && [ -e "/proc/$pid/exe" ] &&
 				echo "running (pid $pid)" || echo stopped
 		done
 	fi

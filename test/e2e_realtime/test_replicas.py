@@ -44,8 +44,8 @@ def test_change_through_replica_a_reaches_a_client_on_b(api, api_b, user, socket
     # A ticket redeemed on one replica is spent on the other too.
     tk = issue(api, user)
     sockets.append(Client(open_ws(ws_url(HTTP_B, tk["ticket"])), user))
-    status, _ = refusal(ws_url(HTTP_A, tk["ticket"]))
-    assert status == 401
+    code, _ = refusal(ws_url(HTTP_A, tk["ticket"]))
+    assert code == 4401
 
 
 class Reader(threading.Thread):

@@ -18,6 +18,7 @@
 #include "config.h"
 
 struct dapr_client;
+struct hub;
 struct probe_log;
 struct ratelimit;
 
@@ -34,6 +35,7 @@ struct app {
 	size_t jwt_key_len;
 	struct dapr_client *dapr;
 	struct probe_log *probes;     /* self-test receipts (diagnostics only) */
+	struct hub *realtime;         /* the real-time hub (set before @ready) */
 };
 
 #endif

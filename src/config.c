@@ -37,6 +37,7 @@ int config_load(struct config *c, struct err *e)
 	long queue = 0, rps = 0, burst = 0, lag = 0, health = 0, http_port = 0;
 	long port = 0, workers = 0, maxmsg = 0, maxbody = 0, grace = 0, startup = 0, dapr_port = 0;
 	long batch = 0, poll = 0, recon = 0, rgrace = 0;
+	long ttl = 0, rtmax = 0, rtuser = 0, rtq = 0, rtping = 0, fage = 0, fcount = 0;
 	int rc;
 	if ((rc = env_long("TODOD_APP_PORT", 50051, 0, 65535, &port, e)) ||
 	    (rc = env_long("DAPR_GRPC_PORT", 50001, 1, 65535, &dapr_port, e)) ||
@@ -54,7 +55,14 @@ int config_load(struct config *c, struct err *e)
 	    (rc = env_long("TODOD_RATE_LIMIT_BURST", 200, 1, 1000000, &burst, e)) ||
 	    (rc = env_long("TODOD_MAX_EVENT_LAG_MS", 10000, 0, 3600000, &lag, e)) ||
 	    (rc = env_long("TODOD_HEALTH_INTERVAL_MS", 1000, 50, 60000, &health, e)) ||
-	    (rc = env_long("TODOD_HTTP_PORT", 8080, -1, 65535, &http_port, e)))
+	    (rc = env_long("TODOD_HTTP_PORT", 8080, -1, 65535, &http_port, e)) ||
+	    (rc = env_long("TODOD_TICKET_TTL_S", 30, 1, 3600, &ttl, e)) ||
+	    (rc = env_long("TODOD_RT_MAX_CONNECTIONS", 10000, 1, 1000000, &rtmax, e)) ||
+	    (rc = env_long("TODOD_RT_MAX_PER_USER", 20, 1, 100000, &rtuser, e)) ||
+	    (rc = env_long("TODOD_RT_QUEUE_MAX", 256, 4, 100000, &rtq, e)) ||
+	    (rc = env_long("TODOD_RT_PING_S", 30, 1, 3600, &rtping, e)) ||
+	    (rc = env_long("TODOD_FEED_RETENTION_S", 86400, 0, 365L * 86400, &fage, e)) ||
+	    (rc = env_long("TODOD_FEED_RETENTION_COUNT", 10000, 0, 100000000, &fcount, e)))
 		return rc;
 	snprintf(c->listen_addr, sizeof(c->listen_addr), "%s:%ld",
 		 env_or("TODOD_APP_ADDRESS", "127.0.0.1"), port);
@@ -88,6 +96,21 @@ int config_load(struct config *c, struct err *e)
 	c->relay_poll_ms = (int)poll;
 	c->reconcile_interval_ms = (int)recon;
 	c->reminder_grace_s = (int)rgrace;
+	c->broadcast_pubsub = env_or("TODOD_BROADCAST_PUBSUB", "pubsub-broadcast");
+	c->state_store = env_or("TODOD_STATE_STORE", "statestore");
+	const char *rurl = getenv("TODOD_REALTIME_PUBLIC_URL");
+	if (rurl && *rurl)
+		snprintf(c->realtime_url, sizeof(c->realtime_url), "%s", rurl);
+	else
+		snprintf(c->realtime_url, sizeof(c->realtime_url), "ws://127.0.0.1:%ld/realtime",
+			 http_port > 0 ? http_port : 8080);
+	c->ticket_ttl_s = (int)ttl;
+	c->rt_max_connections = (int)rtmax;
+	c->rt_max_per_user = (int)rtuser;
+	c->rt_queue_max = (int)rtq;
+	c->rt_ping_s = (int)rtping;
+	c->feed_retention_s = fage;
+	c->feed_retention_count = fcount;
 	const char *lvl = env_or("TODOD_LOG_LEVEL", "info");
 	c->log_level = log_parse_level(lvl);
 	if (c->log_level < 0)
@@ -127,6 +150,19 @@ void config_usage(FILE *out)
 "  TODOD_JWT_SECRET_KEY     secret holding the HS256 key [jwt-secret]\n"
 "  TODOD_JWT_SECRET         HS256 key from the environment instead (development only)\n"
 "  TODOD_PUBSUB             Dapr pub/sub component name [pubsub]\n"
+"  TODOD_BROADCAST_PUBSUB   pub/sub component with a consumer group per replica, for real-time\n"
+"                           fan-out of task-updates and reminders [pubsub-broadcast]\n"
+"  TODOD_STATE_STORE        Dapr state store holding real-time tickets [statestore]\n"
+"  TODOD_REALTIME_PUBLIC_URL  WebSocket URL handed out with a ticket\n"
+"                           [ws://127.0.0.1:$TODOD_HTTP_PORT/realtime]\n"
+"  TODOD_TICKET_TTL_S       lifetime of a real-time ticket, seconds [30]\n"
+"  TODOD_RT_MAX_CONNECTIONS open WebSockets per process; beyond it the upgrade gets 503 [10000]\n"
+"  TODOD_RT_MAX_PER_USER    open WebSockets per user; beyond it the upgrade gets 429 [20]\n"
+"  TODOD_RT_QUEUE_MAX       frames queued per WebSocket; a live client that falls further\n"
+"                           behind is closed with 4001 and resumes by cursor [256]\n"
+"  TODOD_RT_PING_S          WebSocket ping interval; no pong within one more: dropped [30]\n"
+"  TODOD_FEED_RETENTION_S   change-feed rows kept this long (seconds), 0 = no age bound [86400]\n"
+"  TODOD_FEED_RETENTION_COUNT  change-feed rows kept per user, 0 = no count bound [10000]\n"
 "  TODOD_MIGRATIONS_DIR     folder of NNNN_name.{up,down}.sql [the source tree's migrations/]\n"
 "  TODOD_WORKERS            gRPC worker threads = database connections [16]\n"
 "  TODOD_QUEUE_MAX          calls waiting for a worker; beyond it a call is refused at once\n"

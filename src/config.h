@@ -41,6 +41,17 @@ struct config {
 	int relay_poll_ms;            /* TODOD_RELAY_POLL_MS */
 	int reconcile_interval_ms;    /* TODOD_RECONCILE_INTERVAL_MS */
 	int reminder_grace_s;         /* TODOD_REMINDER_GRACE_S */
+	/* Real-time sync (README "Real-time sync"). */
+	const char *broadcast_pubsub; /* TODOD_BROADCAST_PUBSUB */
+	const char *state_store;      /* TODOD_STATE_STORE */
+	char realtime_url[256];       /* TODOD_REALTIME_PUBLIC_URL */
+	int ticket_ttl_s;             /* TODOD_TICKET_TTL_S */
+	int rt_max_connections;       /* TODOD_RT_MAX_CONNECTIONS */
+	int rt_max_per_user;          /* TODOD_RT_MAX_PER_USER */
+	int rt_queue_max;             /* TODOD_RT_QUEUE_MAX */
+	int rt_ping_s;                /* TODOD_RT_PING_S */
+	long feed_retention_s;        /* TODOD_FEED_RETENTION_S (0: no age bound) */
+	long feed_retention_count;    /* TODOD_FEED_RETENTION_COUNT (0: no count bound) */
 };
 
 /* config_load - fill @c from the environment (values point into environ).

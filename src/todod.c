@@ -31,11 +31,13 @@
 #include "base/strbuf.h"
 #include "config.h"
 #include "callback/appcallback.h"
+#include "changes/ticket.h"
 #include "dapr/dapr_client.h"
 #include "events/relay.h"
 #include "api/api.h"
 #include "jobs/reminder_jobs.h"
 #include "realtime/gateway.h"
+#include "realtime/hub.h"
 #include "rpc/rpc.h"
 #include "service/probe.h"
 #include "service/task.h"
@@ -180,6 +182,8 @@ static void define_metrics(void)
 	appcallback_metrics_define();
 	db_metrics_define();
 	api_metrics_define();
+	hub_metrics_define();
+	ticket_metrics_define();
 	metrics_define("todod_build_info", METRIC_GAUGE, "Always 1; the version is a label.", NULL, 0);
 	metrics_define("todod_up", METRIC_GAUGE, "1 once todod is ready to serve, 0 while it starts.", NULL, 0);
 	metrics_define("todod_inflight_requests", METRIC_GAUGE,
@@ -319,6 +323,7 @@ static int cmd_serve(const struct config *cfg)
 	};
 	struct rpc_server *srv = NULL;
 	struct gateway *gw = NULL;
+	struct hub *hub = NULL;
 	int port = 0;
 	int status = 1;
 	struct serve_state state = { .app = &app, .start_time = (double)time(NULL) };
@@ -336,7 +341,7 @@ static int cmd_serve(const struct config *cfg)
 		 cfg->workers, cfg->dapr_addr);
 	if (cfg->http_port >= 0) {
 		struct gateway_opts gopts = {
-			.address = cfg->http_address, .port = cfg->http_port,
+			.address = cfg->http_address, .port = cfg->http_port, .ping_s = cfg->rt_ping_s,
 			.ready = readiness, .ctx = &state,
 		};
 		int hport = 0;
@@ -345,7 +350,7 @@ static int cmd_serve(const struct config *cfg)
 				  cfg->http_port);
 			goto out_stop_server;
 		}
-		log_info("http listening", "addr=%s port=%d paths=/livez,/readyz,/metrics",
+		log_info("http listening", "addr=%s port=%d paths=/livez,/readyz,/metrics,/realtime",
 			 cfg->http_address, hport);
 	}
 
@@ -391,6 +396,22 @@ static int cmd_serve(const struct config *cfg)
 		relay_stop();
 		goto out_stop_health;
 	}
+	struct hub_opts hopts = {
+		.dapr = app.dapr, .state_store = cfg->state_store,
+		.max_connections = cfg->rt_max_connections, .max_per_user = cfg->rt_max_per_user,
+		.queue_max = cfg->rt_queue_max, .feed_retention_s = cfg->feed_retention_s,
+		.feed_retention_count = cfg->feed_retention_count,
+	};
+	hub = hub_start(&hopts);
+	if (!hub) {
+		log_error("could not start the real-time hub", NULL);
+		reminder_reconciler_stop();
+		relay_stop();
+		goto out_stop_health;
+	}
+	app.realtime = hub;
+	if (gw)
+		gateway_attach_hub(gw, hub);
 	atomic_store_explicit(&app.ready, true, memory_order_release);
 	log_info("ready", "version=%s diagnostics=%d", TODOD_VERSION, cfg->diagnostics);
 
@@ -408,7 +429,8 @@ out_stop_health:
 out_stop_server:
 	if (srv)
 		rpc_server_stop(srv, cfg->shutdown_grace_ms);
-	gateway_stop(gw);
+	gateway_stop(gw);   /* closes the WebSockets (1001) before the hub goes */
+	hub_stop(hub);
 	db_thread_release();
 	log_info("stopped", "status=%d", status);
 out_free_app:

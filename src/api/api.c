@@ -42,6 +42,8 @@ static const struct route routes[] = {
 
 	{ HTTP_GET, "api/{user_id}/activity-logs", api_activity_list, ROUTE_AUTH_USER },
 
+	{ HTTP_POST, "api/{user_id}/realtime/tickets", api_realtime_ticket, ROUTE_AUTH_USER },
+
 	{ HTTP_POST, "api/{user_id}/selftest/pubsub", api_selftest_pubsub, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },
 	{ HTTP_POST, "api/{user_id}/selftest/job", api_selftest_job, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },
 	{ HTTP_GET, "api/{user_id}/selftest/{probe_id}", api_selftest_status, ROUTE_AUTH_USER | ROUTE_DIAGNOSTICS },

@@ -57,6 +57,8 @@ int api_reminder_cancel(struct http_request *req, struct http_response *resp);
 int api_ops_outbox(struct http_request *req, struct http_response *resp);
 int api_ops_dead_letter(struct http_request *req, struct http_response *resp);
 
+int api_realtime_ticket(struct http_request *req, struct http_response *resp);
+
 int api_selftest_pubsub(struct http_request *req, struct http_response *resp);
 int api_selftest_job(struct http_request *req, struct http_response *resp);
 int api_selftest_status(struct http_request *req, struct http_response *resp);

@@ -12,12 +12,14 @@
 #include "base/metrics.h"
 #include "consumers/consumer.h"
 #include "mcp/mcp.h"
+#include "realtime/hub.h"
 #include "dapr/proto/common/v1/common.pb-c.h"
 #include "dapr/proto/runtime/v1/appcallback.pb-c.h"
 #include "http/router.h"
 #include "http/status.h"
 #include "jobs/reminder_jobs.h"
 #include "json/probe_json.h"
+#include "json/realtime_json.h"
 #include "json/reminder_json.h"
 #include "service/event.h"
 #include "service/probe.h"
@@ -162,8 +164,8 @@ static void list_subscriptions(struct app *app, struct rpc_call *call)
 {
 	Dapr__Proto__Runtime__V1__ListTopicSubscriptionsResponse out =
 		DAPR__PROTO__RUNTIME__V1__LIST_TOPIC_SUBSCRIPTIONS_RESPONSE__INIT;
-	Dapr__Proto__Runtime__V1__TopicSubscription subs[4];
-	Dapr__Proto__Runtime__V1__TopicSubscription *ptrs[4];
+	Dapr__Proto__Runtime__V1__TopicSubscription subs[6];
+	Dapr__Proto__Runtime__V1__TopicSubscription *ptrs[6];
 	static const struct {
 		const char *topic;
 		const char *dead_letter_topic;
@@ -185,6 +187,21 @@ static void list_subscriptions(struct app *app, struct rpc_call *call)
 		subs[n].topic = (char *)table[i].topic;
 		if (table[i].dead_letter_topic)
 			subs[n].dead_letter_topic = (char *)table[i].dead_letter_topic;
+		ptrs[n] = &subs[n];
+		n++;
+	}
+	/* Real-time fan-out: every replica gets every task-updates and
+	 * reminders event through the broadcast component (a consumer group
+	 * per replica). When it is the work component itself (local profile,
+	 * in-memory pub/sub), reminders is already listed in diagnostics mode. */
+	static const char *const broadcast[] = { TOPIC_TASK_UPDATES, TOPIC_REMINDERS };
+	bool same = strcmp(app->cfg->broadcast_pubsub, app->cfg->pubsub_name) == 0;
+	for (size_t i = 0; i < 2; i++) {
+		if (same && app->cfg->diagnostics && strcmp(broadcast[i], TOPIC_REMINDERS) == 0)
+			continue;
+		dapr__proto__runtime__v1__topic_subscription__init(&subs[n]);
+		subs[n].pubsub_name = (char *)app->cfg->broadcast_pubsub;
+		subs[n].topic = (char *)broadcast[i];
 		ptrs[n] = &subs[n];
 		n++;
 	}
@@ -217,7 +234,20 @@ static void on_topic_event(struct app *app, struct rpc_call *call)
 	char id[PROBE_ID_LEN + 1];
 	char qt[128], qi[128];
 	size_t tlen = strlen(in->topic), dlen = strlen(DLQ_SUFFIX);
-	if (strcmp(in->topic, TOPIC_TASK_EVENTS) == 0) {
+	bool realtime = strcmp(in->pubsub_name ? in->pubsub_name : "", app->cfg->broadcast_pubsub) == 0 &&
+		(strcmp(in->topic, TOPIC_TASK_UPDATES) == 0 || strcmp(in->topic, TOPIC_REMINDERS) == 0);
+	if (realtime) {
+		/* A notice for this replica's sockets; never retried (the feed is the truth). */
+		char user[128];
+		int64_t cursor = 0;
+		struct err ne = { 0 };
+		if (realtime_json_notice(in->data.data, in->data.len, user, sizeof(user), &cursor, &ne) == 0)
+			hub_notify(app->realtime, user, cursor);
+		if (app->cfg->diagnostics && strcmp(in->topic, TOPIC_REMINDERS) == 0 &&
+		    reminder_probe_id(in->data.data, in->data.len, id))
+			probe_log_record(app->probes, id, "reminders");
+		res = CONSUME_SUCCESS;
+	} else if (strcmp(in->topic, TOPIC_TASK_EVENTS) == 0) {
 		res = consumer_task_event(in->id, in->data.data, in->data.len);
 	} else if (tlen > dlen && strcmp(in->topic + tlen - dlen, DLQ_SUFFIX) == 0) {
 		res = consumer_dead_letter(in->topic, in->id, in->data.data, in->data.len);

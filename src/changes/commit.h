@@ -17,6 +17,7 @@
 #include "base/err.h"
 #include "service/event.h"
 
+struct reminder;
 struct reminder_slot;
 
 /* change_commit - end the caller's transaction: commit when @rc is 0, roll
@@ -25,10 +26,17 @@ struct reminder_slot;
  * outcome is unknown: TODO_EUNAVAIL). */
 int change_commit(int rc, struct err *e);
 
-/* change_record_task - insert @ev into the outbox for task-events (full
- * state and changes) and task-updates (delta), keyed by the task id;
- * inside the caller's transaction. */
+/* change_record_task - take the user's next change-feed cursor, append
+ * @ev's real-time frame to the change feed, and insert @ev into the outbox
+ * for task-events (full state and changes) and task-updates (delta), both
+ * carrying the cursor, keyed by the task id; inside the caller's
+ * transaction. */
 int change_record_task(const struct task_event *ev, struct err *e);
+
+/* change_record_reminder - the same for the firing of reminder @r of task
+ * @t: a change-feed row and a reminder-triggered outbox row on topic
+ * reminders, carrying the cursor. */
+int change_record_reminder(const struct reminder *r, const struct task *t, struct err *e);
 
 /* change_queue_jobs - insert one job command per reminder @s[0..n) into the
  * outbox command topic JOBS_TOPIC: schedule its job ("reminder-<id>",

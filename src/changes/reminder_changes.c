@@ -149,16 +149,8 @@ int reminder_change_fire(int64_t id, int version, bool late, bool *fired, struct
 		int trc = task_repo_get(r.user_id, r.task_id, &t, e);
 		if (trc && trc != TODO_ENOTFOUND)
 			rc = trc;
-		if (rc == 0) {
-			char eid[EVENT_ID_LEN + 1], now[TIME_TEXT_MAX], key[24];
-			event_new_id(eid);
-			event_now(now);
-			snprintf(key, sizeof(key), "%" PRId64, r.task_id);
-			char *payload = reminder_json_triggered(eid, now, &r, t.title ? t.title : "",
-								t.due_datetime);
-			rc = outbox_repo_insert(eid, "reminder-triggered", TOPIC_REMINDERS, key, payload, e);
-			free(payload);
-		}
+		if (rc == 0)
+			rc = change_record_reminder(&r, &t, e);
 		task_release(&t);
 	}
 	rc = change_commit(rc, e);

@@ -1,5 +1,6 @@
 #include "dapr/dapr_client.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,6 +220,90 @@ int dapr_delete_job(struct dapr_client *c, const char *name, struct err *e)
 	if (rc && reply.status == RPC_INTERNAL && reply.status_msg &&
 	    strstr(reply.status_msg, "job not found"))
 		rc = err_set(e, TODO_ENOTFOUND, "name", "job \"%s\" not found", name);
+	rpc_reply_release(&reply);
+	return rc;
+}
+
+int dapr_state_save(struct dapr_client *c, const char *store, const char *key, const void *value,
+		    size_t len, int ttl_s, struct err *e)
+{
+	char ttl[16];
+	snprintf(ttl, sizeof(ttl), "%d", ttl_s);
+	Dapr__Proto__Common__V1__StateItem__MetadataEntry md =
+		DAPR__PROTO__COMMON__V1__STATE_ITEM__METADATA_ENTRY__INIT;
+	md.key = "ttlInSeconds";
+	md.value = ttl;
+	Dapr__Proto__Common__V1__StateItem__MetadataEntry *mds[] = { &md };
+	Dapr__Proto__Common__V1__StateItem item = DAPR__PROTO__COMMON__V1__STATE_ITEM__INIT;
+	item.key = (char *)key;
+	item.value.data = (uint8_t *)value;
+	item.value.len = len;
+	if (ttl_s > 0) {
+		item.n_metadata = 1;
+		item.metadata = mds;
+	}
+	Dapr__Proto__Common__V1__StateItem *items[] = { &item };
+	Dapr__Proto__Runtime__V1__SaveStateRequest req = DAPR__PROTO__RUNTIME__V1__SAVE_STATE_REQUEST__INIT;
+	req.store_name = (char *)store;
+	req.n_states = 1;
+	req.states = items;
+	struct rpc_reply reply;
+	int rc = call(c, DAPR_METHOD("SaveState"), &req.base, &reply, e);
+	rpc_reply_release(&reply);
+	return rc;
+}
+
+int dapr_state_get(struct dapr_client *c, const char *store, const char *key, char **value,
+		   size_t *len, char **etag, struct err *e)
+{
+	*value = NULL;
+	*etag = NULL;
+	*len = 0;
+	Dapr__Proto__Runtime__V1__GetStateRequest req = DAPR__PROTO__RUNTIME__V1__GET_STATE_REQUEST__INIT;
+	req.store_name = (char *)store;
+	req.key = (char *)key;
+	req.consistency = DAPR__PROTO__COMMON__V1__STATE_OPTIONS__STATE_CONSISTENCY__CONSISTENCY_STRONG;
+	struct rpc_reply reply;
+	int rc = call(c, DAPR_METHOD("GetState"), &req.base, &reply, e);
+	if (rc)
+		goto out_release;
+	Dapr__Proto__Runtime__V1__GetStateResponse *resp =
+		dapr__proto__runtime__v1__get_state_response__unpack(NULL, reply.len, reply.data);
+	if (!resp) {
+		rc = err_set(e, TODO_EINTERNAL, NULL, "could not decode GetStateResponse");
+		goto out_release;
+	}
+	if (resp->data.len == 0) {
+		rc = err_set(e, TODO_ENOTFOUND, "key", "no state \"%s\" in store \"%s\"", key, store);
+	} else {
+		*value = xmalloc(resp->data.len + 1);
+		memcpy(*value, resp->data.data, resp->data.len);
+		(*value)[resp->data.len] = '\0';
+		*len = resp->data.len;
+		*etag = xstrdup(resp->etag ? resp->etag : "");
+	}
+	dapr__proto__runtime__v1__get_state_response__free_unpacked(resp, NULL);
+out_release:
+	rpc_reply_release(&reply);
+	return rc;
+}
+
+int dapr_state_delete(struct dapr_client *c, const char *store, const char *key, const char *etag,
+		      struct err *e)
+{
+	Dapr__Proto__Common__V1__Etag tag = DAPR__PROTO__COMMON__V1__ETAG__INIT;
+	tag.value = (char *)etag;
+	Dapr__Proto__Common__V1__StateOptions opts = DAPR__PROTO__COMMON__V1__STATE_OPTIONS__INIT;
+	opts.concurrency = DAPR__PROTO__COMMON__V1__STATE_OPTIONS__STATE_CONCURRENCY__CONCURRENCY_FIRST_WRITE;
+	opts.consistency = DAPR__PROTO__COMMON__V1__STATE_OPTIONS__STATE_CONSISTENCY__CONSISTENCY_STRONG;
+	Dapr__Proto__Runtime__V1__DeleteStateRequest req = DAPR__PROTO__RUNTIME__V1__DELETE_STATE_REQUEST__INIT;
+	req.store_name = (char *)store;
+	req.key = (char *)key;
+	if (etag)
+		req.etag = &tag;
+	req.options = &opts;
+	struct rpc_reply reply;
+	int rc = call(c, DAPR_METHOD("DeleteState"), &req.base, &reply, e);
 	rpc_reply_release(&reply);
 	return rc;
 }

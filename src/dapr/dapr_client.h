@@ -66,4 +66,25 @@ int dapr_schedule_job(struct dapr_client *c, const char *name, const char *due_t
  * TODO_ENOTFOUND when there is no such job. */
 int dapr_delete_job(struct dapr_client *c, const char *name, struct err *e);
 
+/*
+ * State store (the tickets of the real-time endpoint).
+ */
+
+/* dapr_state_save - SaveState of one item @key = @value, expiring after
+ * @ttl_s seconds (metadata ttlInSeconds; 0: never). */
+int dapr_state_save(struct dapr_client *c, const char *store, const char *key, const void *value,
+		    size_t len, int ttl_s, struct err *e);
+
+/* dapr_state_get - GetState (strong consistency). *@value (NUL-terminated,
+ * @len bytes) and *@etag are malloc'd. TODO_ENOTFOUND when the key holds
+ * nothing (never saved, deleted or expired). */
+int dapr_state_get(struct dapr_client *c, const char *store, const char *key, char **value,
+		   size_t *len, char **etag, struct err *e);
+
+/* dapr_state_delete - DeleteState of @key, first-write-wins against @etag
+ * (NULL: unconditional). TODO_ECONFLICT when the etag no longer matches
+ * (someone else changed or deleted it first). */
+int dapr_state_delete(struct dapr_client *c, const char *store, const char *key, const char *etag,
+		      struct err *e);
+
 #endif

@@ -41,7 +41,7 @@ static json_t *changes(const struct task *old, const struct task *now)
 
 static json_t *header(const struct task_event *ev)
 {
-	return json_pack("{si ss ss ss ss sI sI s{ss ss}}",
+	json_t *j = json_pack("{si ss ss ss ss sI sI s{ss ss}}",
 			 "schema_version", EVENT_SCHEMA_VERSION,
 			 "event_id", ev->event_id,
 			 "event_type", event_type_name(ev->type),
@@ -50,6 +50,9 @@ static json_t *header(const struct task_event *ev)
 			 "task_id", (json_int_t)ev->task->id,
 			 "task_version", (json_int_t)ev->task->version,
 			 "actor", "type", ev->actor.type, "id", ev->actor.id);
+	if (ev->cursor > 0)
+		json_object_set_new(j, "cursor", json_integer((json_int_t)ev->cursor));
+	return j;
 }
 
 char *event_json_task(const struct task_event *ev)

@@ -130,10 +130,10 @@ int reminder_job_data_parse(const uint8_t *data, size_t len, int64_t *reminder_i
 	return rc;
 }
 
-char *reminder_json_triggered(const char *event_id, const char *occurred_at, const struct reminder *r,
-			      const char *task_title, const char *task_due)
+char *reminder_json_triggered(const char *event_id, const char *occurred_at, int64_t cursor,
+			      const struct reminder *r, const char *task_title, const char *task_due)
 {
-	return codec__dump_new(json_pack("{si ss ss ss ss sI sI ss sb si s{ss so}}",
+	json_t *j = json_pack("{si ss ss ss ss sI sI ss sb si s{ss so}}",
 		"schema_version", EVENT_SCHEMA_VERSION,
 		"event_id", event_id,
 		"event_type", "reminder-triggered",
@@ -145,7 +145,10 @@ char *reminder_json_triggered(const char *event_id, const char *occurred_at, con
 		"late", r->late,
 		"version", r->version,
 		"task", "title", task_title,
-		"due_datetime", task_due && *task_due ? json_string(task_due) : json_null()));
+		"due_datetime", task_due && *task_due ? json_string(task_due) : json_null());
+	if (cursor > 0)
+		json_object_set_new(j, "cursor", json_integer((json_int_t)cursor));
+	return codec__dump_new(j);
 }
 
 int64_t reminder_triggered_id(const uint8_t *data, size_t len)

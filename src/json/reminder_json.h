@@ -34,8 +34,10 @@ void job_command_release(struct job_command *c);
 char *reminder_job_data(int64_t reminder_id, int version);
 int reminder_job_data_parse(const uint8_t *data, size_t len, int64_t *reminder_id, int *version);
 
-/* The reminder-triggered event (schema_version 1). */
-char *reminder_json_triggered(const char *event_id, const char *occurred_at, const struct reminder *r,
+/* The reminder-triggered event (schema_version 1); @cursor is the user's
+ * change-feed cursor of the firing (left out when 0). */
+char *reminder_json_triggered(const char *event_id, const char *occurred_at, int64_t cursor,
+			      const struct reminder *r,
 			      const char *task_title, const char *task_due);
 
 /* reminder_triggered_id - the reminder_id of a reminder-triggered event, or 0. */

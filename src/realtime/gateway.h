@@ -7,12 +7,19 @@
  *     GET /livez    200 "ok" while the process runs
  *     GET /readyz   200 "ok", or 503 with the reasons, one per line
  *     GET /metrics  Prometheus text exposition (base/metrics.h)
- * Anything else is 404; a verb other than GET/HEAD is 405. The real-time
- * WebSocket endpoint (issue 11) is meant to join this same port.
+ * Anything else is 404; a verb other than GET/HEAD is 405.
+ *
+ * It also serves the real-time WebSocket, GET /realtime?ticket=... (README
+ * "Real-time sync"), once gateway_attach_hub has given it the hub: the
+ * upgrade is refused with 401 (no or malformed ticket) or 503 (not ready,
+ * or TODOD_RT_MAX_CONNECTIONS sockets open); the hub redeems the ticket
+ * and runs the protocol. The service thread never blocks: it takes frames
+ * from the hub and is woken (lws_cancel_service) when there are new ones.
  *
  * Only src/realtime/ includes <libwebsockets.h>. libwebsockets 4.1 has one
  * service thread: gateway_start() creates it; other threads never call into
- * lws except through gateway_stop().
+ * lws except through the hub's wake callback (lws_cancel_service) and
+ * gateway_stop().
  */
 #ifndef TODOD_REALTIME_GATEWAY_H
 #define TODOD_REALTIME_GATEWAY_H
@@ -29,18 +36,25 @@ typedef void (*gateway_ready_fn)(void *ctx, struct strbuf *why);
 struct gateway_opts {
 	const char *address;          /* "127.0.0.1", or NULL for every interface */
 	int port;                     /* 0: any free port */
+	int ping_s;                   /* WebSocket ping interval; no pong in 2x: dropped */
 	gateway_ready_fn ready;
 	void *ctx;
 };
 
 struct gateway;
+struct hub;
 
 /* gateway_start - listen and start the service thread. Stores the bound
  * port in *@port (if non-NULL). Returns 0, or TODO_EUNAVAIL when the port
  * cannot be bound. */
 int gateway_start(const struct gateway_opts *opts, struct gateway **out, int *port);
 
-/* gateway_stop - stop serving, join the thread, free @g (NULL is fine). */
+/* gateway_attach_hub - start serving /realtime with @h (which must outlive
+ * the gateway: stop the gateway first). */
+void gateway_attach_hub(struct gateway *g, struct hub *h);
+
+/* gateway_stop - close every WebSocket with 1001 (waiting at most 2 s),
+ * stop serving, join the thread, free @g (NULL is fine). */
 void gateway_stop(struct gateway *g);
 
 #endif

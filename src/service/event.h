@@ -43,6 +43,7 @@ struct task_event {
 	struct actor actor;
 	const struct task *task;          /* state after the change (last state for a delete) */
 	const struct task *old;           /* state before an update, or NULL */
+	int64_t cursor;                   /* the user's change-feed cursor (0: none) */
 };
 
 /* event_type_name - "task-created", ... */

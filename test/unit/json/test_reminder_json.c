@@ -147,13 +147,14 @@ static void test_triggered_event(void **state)
 	snprintf(r.user_id, sizeof(r.user_id), "alice");
 	snprintf(r.reminder_time, sizeof(r.reminder_time), "2026-12-01T08:45:00.000000Z");
 	char *text = reminder_json_triggered("11111111-2222-4333-8444-555555555555",
-					     "2026-12-01T08:45:00.100000Z", &r, "buy milk", "");
+					     "2026-12-01T08:45:00.100000Z", 7, &r, "buy milk", "");
 	json_error_t jerr;
 	json_t *j = json_loads(text, 0, &jerr);
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j, "event_type")), "reminder-triggered");
 	assert_int_equal(json_integer_value(json_object_get(j, "reminder_id")), 5);
 	assert_int_equal(json_integer_value(json_object_get(j, "task_id")), 8);
+	assert_int_equal(json_integer_value(json_object_get(j, "cursor")), 7);
 	assert_true(json_is_true(json_object_get(j, "late")));
 	assert_true(json_is_null(json_object_get(json_object_get(j, "task"), "due_datetime")));
 	assert_true(reminder_triggered_id(BYTES(text)) == 5);

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS change_feed;
+DROP TABLE IF EXISTS change_feed_heads;

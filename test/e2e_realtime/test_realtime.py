@@ -355,7 +355,7 @@ def test_malformed_messages_get_error_frames_naming_the_problem(api, user, socke
     sockets.append(c)
     cases = [
         ("{not json", "bad_json", None),
-        ("[1, 2]", "bad_message", None),
+        ("[1, 2]", ("bad_json", "bad_message"), "object"),   # JSON, but not an object
         ('{"id": 1}', "bad_message", "type"),
         ('{"type": "launch"}', "unknown_type", "launch"),
         ('{"type": "subscribe", "since": "yesterday"}', "bad_field", "since"),
@@ -366,7 +366,7 @@ def test_malformed_messages_get_error_frames_naming_the_problem(api, user, socke
     for raw, code, named in cases:
         c.send(raw)
         m = c.expect("error")
-        assert m["code"] == code, (raw, m)
+        assert m["code"] in ((code,) if isinstance(code, str) else code), (raw, m)
         assert m["message"] and (named is None or named in m["message"]), (raw, m)
     c.ws.send(b"\x00\x01binary")                          # a binary frame: not a JSON text frame
     assert c.expect("error")["code"] in ("bad_message", "bad_json")
@@ -392,11 +392,11 @@ def test_repeated_abuse_closes_with_1008(api, user, sockets):
 def test_frame_over_4096_bytes_closes_with_1009(api, user, sockets):
     c = client(api, user)
     sockets.append(c)
-    fits = '{"type":"ping","id":"%s"}'
-    fits = fits % ("x" * (4096 - len(fits) + 2))
+    pad = "x" * (4096 - len('{"type":"ping","id":""}'))
+    fits = '{"type":"ping","id":"%s"}' % pad
     assert len(fits.encode()) == 4096
     c.send(fits)
-    assert c.expect("pong")["id"] == "x" * (4096 - 24), "a 4,096-byte frame is allowed"
+    assert c.expect("pong")["id"] == pad, "a 4,096-byte frame is allowed"
     c.send('{"type":"ping","id":"%s"}' % ("x" * 5000))
     assert c.closed_code() == 1009
     # The service is fine: a new socket of the same user works.

@@ -89,6 +89,7 @@ def issue(api, user_id):
 def open_ws(url, **kw):
     """A raw websockets connection (no compression: frame sizes are what the test sends)."""
     kw.setdefault("open_timeout", 15)
+    kw.setdefault("legacy", True)      # a plain connection (websockets 17: not the reconnecting iterator)
     return connect(url, compression=None, **kw)
 
 

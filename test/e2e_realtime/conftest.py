@@ -49,6 +49,13 @@ _spec.loader.exec_module(_e2e)
 Api, mint, poll = _e2e.Api, _e2e.mint, _e2e.poll
 dapr_http, api, user = _e2e.dapr_http, _e2e.api, _e2e.user  # fixtures, re-exported
 
+# kill9(name): SIGKILL the process of $TODOD_WORK/<name>.pid and wait until it is gone (the fault
+# tests' helper; name "replica/todod" is the second replica's todod). Its fixtures are not used here.
+_spec = importlib.util.spec_from_file_location("todod_faults_conftest", ROOT / "test/e2e_faults/conftest.py")
+_faults = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_faults)
+kill9 = _faults.kill9
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "replicas: needs two todod + daprd replicas (kafka profile; "
@@ -245,23 +252,6 @@ def metric(http_base, name, **labels):
             if s.name == name and s.labels == labels:
                 return s.value
     return 0.0
-
-
-def kill9(pidfile):
-    """SIGKILL the process named in @pidfile and wait until it is gone."""
-    pid = int(pathlib.Path(pidfile).read_text().strip())
-    os.kill(pid, 9)
-    poll(lambda: not os.path.exists(f"/proc/{pid}") or _zombie(pid), deadline_s=10,
-         what=f"pid {pid} to die")
-    return pid
-
-
-def _zombie(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
 
 
 def replica(action):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import (HTTP_A, HTTP_B, WORK, Client, client, create, issue, kill9, open_ws, poll, refusal,
+from conftest import (HTTP_A, HTTP_B, Client, client, create, issue, kill9, open_ws, poll, refusal,
                       replica, update, write_retrying, ws_url)
 
 pytestmark = pytest.mark.replicas
@@ -103,8 +103,8 @@ def test_kill9_of_one_replica_other_clients_unaffected_killed_ones_resume_on_the
     try:
         poll(lambda: len(readers["b1"].events) >= 20 and len(readers["b2"].events) >= 20, deadline_s=30,
              what="20 live events on the replica's clients")
-        kill9(WORK / "replica/todod.pid")
-        kill9(WORK / "replica/daprd.pid")
+        kill9("replica/todod")
+        kill9("replica/daprd")
         poll(lambda: readers["b1"].closed and readers["b2"].closed, deadline_s=30,
              what="the killed replica's sockets to close")
         # Reconnect to A from the last cursor each had.

@@ -38,23 +38,16 @@ HTTP_A = os.environ.get("TODOD_E2E_HTTP", "http://127.0.0.1:%s" % os.environ.get
 HTTP_B = os.environ.get("TODOD_E2E_HTTP_B")
 DAPR_HTTP_B = os.environ.get("TODOD_E2E_DAPR_HTTP_B")
 
-if "TODOD_E2E_JWT_SECRET" not in os.environ:
-    with open(ROOT / "components/local/dev-secrets.json") as f:
-        os.environ["TODOD_E2E_JWT_SECRET"] = json.load(f)["jwt-secret"]
-
-# test/e2e/conftest.py under its own module name (both files are "conftest").
-_spec = importlib.util.spec_from_file_location("todod_e2e_conftest", ROOT / "test/e2e/conftest.py")
-_e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_e2e)
-Api, mint, poll = _e2e.Api, _e2e.mint, _e2e.poll
-dapr_http, api, user = _e2e.dapr_http, _e2e.api, _e2e.user  # fixtures, re-exported
-
-# kill9(name): SIGKILL the process of $TODOD_WORK/<name>.pid and wait until it is gone (the fault
-# tests' helper; name "replica/todod" is the second replica's todod). Its fixtures are not used here.
+# The fault tests' conftest (loaded under its own name: all these files are "conftest"): the REST
+# client, token minting, poll() and fixtures of test/e2e/conftest.py, which it re-exports and whose
+# JWT key it defaults from the dev secrets, and kill9(name): SIGKILL the process of
+# $TODOD_WORK/<name>.pid and wait until it is gone ("replica/todod": the second replica's todod).
+# Its own autouse fixture (a whole-stack check) is not collected here.
 _spec = importlib.util.spec_from_file_location("todod_faults_conftest", ROOT / "test/e2e_faults/conftest.py")
 _faults = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_faults)
-kill9 = _faults.kill9
+Api, mint, poll, kill9 = _faults.Api, _faults.mint, _faults.poll, _faults.kill9
+dapr_http, api, user = _faults.dapr_http, _faults.api, _faults.user  # fixtures, re-exported
 
 
 def pytest_configure(config):

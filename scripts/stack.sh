@@ -35,6 +35,8 @@ S=$TODOD_ROOT/scripts
 
 case $TODOD_PROFILE in local | kafka | kafka3) ;; *) die "TODOD_PROFILE must be local, kafka or kafka3, not '$TODOD_PROFILE'" ;; esac
 export TODOD_PROFILE # scripts/kafka.sh picks its layout (one node or three) from it
+# Real-time fan-out: the local profile's in-memory pub/sub already delivers to every subscriber.
+[ "$TODOD_PROFILE" = local ] && export TODOD_BROADCAST_PUBSUB=${TODOD_BROADCAST_PUBSUB:-pubsub}
 
 # todod_running: the pid file names a live process (a zombie, e.g. just after a test's kill -9, is not).
 todod_running() {

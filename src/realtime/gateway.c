@@ -88,7 +88,17 @@ static char *render(struct gateway *g, const char *path, unsigned *status, const
 static int refuse(struct lws *wsi, unsigned status, const char *why)
 {
 	log_info("realtime upgrade refused", "status=%u reason=\"%s\"", status, why);
-	if (lws_return_http_status(wsi, status, why))
+	/* Written by hand: lws_return_http_status answers "HTTP/1.0" on this
+	 * path, which WebSocket clients refuse to read. */
+	const char *text = status == 401 ? "Unauthorized" : status == 404 ? "Not Found"
+		: status == 503 ? "Service Unavailable" : "Bad Request";
+	unsigned char buf[LWS_PRE + 512];
+	int n = snprintf((char *)buf + LWS_PRE, sizeof(buf) - LWS_PRE,
+			 "HTTP/1.1 %u %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+			 "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n%s\n",
+			 status, text, strlen(why) + 1, why);
+	if (n < 0 || (size_t)n >= sizeof(buf) - LWS_PRE ||
+	    lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP_HEADERS) < n)
 		return -1;
 	return 1;
 }
@@ -98,13 +108,14 @@ static int refuse(struct lws *wsi, unsigned status, const char *why)
  * redeemed by the hub's worker after the upgrade. */
 static int confirm_upgrade(struct gateway *g, struct lws *wsi, const char *proto)
 {
-	char uri[128], ticket[TICKET_LEN + 8];
+	char uri[128], arg[TICKET_LEN + 16];
+	const char *ticket;
 	struct hub *h = atomic_load(&g->hub);
 	if (!proto || strcmp(proto, "websocket") != 0)
 		return refuse(wsi, 400, "only WebSocket upgrades are served");
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 || strcmp(uri, "/realtime") != 0)
 		return refuse(wsi, 404, "no WebSocket here: connect to /realtime?ticket=...");
-	if (!lws_get_urlarg_by_name(wsi, "ticket=", ticket, sizeof(ticket)))
+	if (!(ticket = lws_get_urlarg_by_name(wsi, "ticket=", arg, sizeof(arg))) || !*ticket)
 		return refuse(wsi, 401, "no ticket: connect with ?ticket= from POST /api/{user_id}/realtime/tickets");
 	if (strlen(ticket) != TICKET_LEN || strspn(ticket, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != TICKET_LEN) {
 		metrics_counter_add("todod_realtime_tickets_total", "result=\"refused\"", 1);
@@ -198,9 +209,10 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		return confirm_upgrade(g, wsi, in);
 	case LWS_CALLBACK_ESTABLISHED: {
 		/* The upgrade's headers are still readable here (detached right after). */
-		char ticket[TICKET_LEN + 8] = "";
+		char arg[TICKET_LEN + 16];
+		const char *ticket;
 		struct hub *h = atomic_load(&g->hub);
-		if (!h || !lws_get_urlarg_by_name(wsi, "ticket=", ticket, sizeof(ticket)))
+		if (!h || !(ticket = lws_get_urlarg_by_name(wsi, "ticket=", arg, sizeof(arg))))
 			return -1;
 		memset(s, 0, sizeof(*s));
 		s->last_seen = time(NULL);

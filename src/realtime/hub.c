@@ -22,6 +22,9 @@
 #define JOBS_MAX 65536             /* worker backlog; notices beyond it are dropped */
 #define PRUNE_INTERVAL_S 60
 #define PRUNE_BATCH 10000
+/* Threads redeeming tickets (each blocks on two daprd calls): apart from
+ * the feed worker, so a reconnect storm does not hold up live events. */
+#define REDEEMERS 4
 
 struct rt_conn {
 	uint64_t id;
@@ -70,9 +73,13 @@ struct hub {
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
 	pthread_t thread;
+	pthread_t redeemers[REDEEMERS];
+	int nredeemers;
+	pthread_cond_t redeem_cond;
 	bool stop;
 	struct job *jobs, *jobs_tail;
 	size_t njobs;
+	struct job *redeems, *redeems_tail;
 	struct rt_conn *all;
 	size_t open;
 	uint64_t next_id;
@@ -562,6 +569,37 @@ static void prune(struct hub *h)
 		log_info("change feed pruned", "rows=%" PRId64, total);
 }
 
+static void *redeemer(void *arg)
+{
+	struct hub *h = arg;
+	pthread_mutex_lock(&h->mu);
+	while (!h->stop) {
+		struct job *j = h->redeems;
+		if (!j) {
+			pthread_cond_wait(&h->redeem_cond, &h->mu);
+			continue;
+		}
+		h->redeems = j->next;
+		if (!h->redeems)
+			h->redeems_tail = NULL;
+		pthread_mutex_unlock(&h->mu);
+		do_redeem(h, j);
+		free(j);
+		pthread_mutex_lock(&h->mu);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static void free_jobs(struct job *j)
+{
+	while (j) {
+		struct job *next = j->next;
+		free(j);
+		j = next;
+	}
+}
+
 static void *worker(void *arg)
 {
 	struct hub *h = arg;
@@ -584,7 +622,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&h->mu);
 		if (j) {
 			switch (j->kind) {
-			case JOB_REDEEM: do_redeem(h, j); break;
+			case JOB_REDEEM: do_redeem(h, j); break;   /* queued to the redeemers, not here */
 			case JOB_SUBSCRIBE: do_subscribe(h, j); break;
 			case JOB_FILL: do_fill(h, j); break;
 			case JOB_NOTIFY: do_notify(h, j); break;
@@ -608,10 +646,19 @@ struct hub *hub_start(const struct hub_opts *opts)
 	h->opts = *opts;
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cond, NULL);
+	pthread_cond_init(&h->redeem_cond, NULL);
 	if (pthread_create(&h->thread, NULL, worker, h) != 0) {
+		pthread_cond_destroy(&h->redeem_cond);
 		pthread_cond_destroy(&h->cond);
 		pthread_mutex_destroy(&h->mu);
 		free(h);
+		return NULL;
+	}
+	while (h->nredeemers < REDEEMERS &&
+	       pthread_create(&h->redeemers[h->nredeemers], NULL, redeemer, h) == 0)
+		h->nredeemers++;
+	if (h->nredeemers == 0) {
+		hub_stop(h);
 		return NULL;
 	}
 	return h;
@@ -632,13 +679,14 @@ void hub_stop(struct hub *h)
 	pthread_mutex_lock(&h->mu);
 	h->stop = true;
 	pthread_cond_signal(&h->cond);
+	pthread_cond_broadcast(&h->redeem_cond);
 	pthread_mutex_unlock(&h->mu);
 	pthread_join(h->thread, NULL);
-	while (h->jobs) {
-		struct job *j = h->jobs;
-		h->jobs = j->next;
-		free(j);
-	}
+	for (int i = 0; i < h->nredeemers; i++)
+		pthread_join(h->redeemers[i], NULL);
+	free_jobs(h->jobs);
+	free_jobs(h->redeems);
+	pthread_cond_destroy(&h->redeem_cond);
 	pthread_cond_destroy(&h->cond);
 	pthread_mutex_destroy(&h->mu);
 	free(h);
@@ -689,7 +737,12 @@ struct rt_conn *hub_conn_open(struct hub *h, const char *ticket, void *wsi)
 	metrics_gauge_set("todod_realtime_sockets_open", NULL, (double)h->open);
 	struct job *j = new_job(JOB_REDEEM, c);
 	snprintf(j->ticket, sizeof(j->ticket), "%s", ticket);
-	push_job(h, j);
+	if (h->redeems_tail)
+		h->redeems_tail->next = j;
+	else
+		h->redeems = j;
+	h->redeems_tail = j;
+	pthread_cond_signal(&h->redeem_cond);
 	pthread_mutex_unlock(&h->mu);
 	return c;
 }

@@ -108,13 +108,19 @@ static void test_list_topic_subscriptions(void **state)
 		dapr__proto__runtime__v1__list_topic_subscriptions_response__unpack(NULL, r.len, r.data);
 	assert_non_null(out);
 	/* Diagnostics are off here: task-events (with its dead-letter topic)
-	 * and the dead-letter topic itself, both on the "pubsub" component. */
-	assert_int_equal(out->n_subscriptions, 2);
+	 * and the dead-letter topic itself, both on the "pubsub" component,
+	 * then the real-time fan-out of task-updates and reminders on the
+	 * broadcast component. */
+	assert_int_equal(out->n_subscriptions, 4);
 	assert_string_equal(out->subscriptions[0]->topic, "task-events");
 	assert_string_equal(out->subscriptions[0]->dead_letter_topic, "task-events-dlq");
 	assert_string_equal(out->subscriptions[0]->pubsub_name, "pubsub");
 	assert_string_equal(out->subscriptions[1]->topic, "task-events-dlq");
 	assert_string_equal(out->subscriptions[1]->dead_letter_topic, "");
+	assert_string_equal(out->subscriptions[2]->topic, "task-updates");
+	assert_string_equal(out->subscriptions[2]->pubsub_name, "pubsub-broadcast");
+	assert_string_equal(out->subscriptions[3]->topic, "reminders");
+	assert_string_equal(out->subscriptions[3]->pubsub_name, "pubsub-broadcast");
 	dapr__proto__runtime__v1__list_topic_subscriptions_response__free_unpacked(out, NULL);
 	rpc_reply_release(&r);
 }

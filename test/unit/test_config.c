@@ -27,7 +27,10 @@ static const char *const all_vars[] = {
 	"TODOD_DATABASE_SECRET_KEY", "TODOD_JWT_SECRET_KEY", "TODOD_JWT_SECRET",
 	"TODOD_PUBSUB", "TODOD_MIGRATIONS_DIR", "TODOD_WORKERS", "TODOD_MAX_MESSAGE_BYTES",
 	"TODOD_MAX_BODY_BYTES", "TODOD_SHUTDOWN_GRACE_MS", "TODOD_STARTUP_TIMEOUT_MS",
-	"TODOD_LOG_LEVEL", "TODOD_DIAGNOSTICS",
+	"TODOD_LOG_LEVEL", "TODOD_DIAGNOSTICS", "TODOD_BROADCAST_PUBSUB", "TODOD_STATE_STORE",
+	"TODOD_REALTIME_PUBLIC_URL", "TODOD_TICKET_TTL_S", "TODOD_RT_MAX_CONNECTIONS",
+	"TODOD_RT_MAX_PER_USER", "TODOD_RT_QUEUE_MAX", "TODOD_RT_PING_S", "TODOD_FEED_RETENTION_S",
+	"TODOD_FEED_RETENTION_COUNT", "TODOD_HTTP_PORT",
 };
 
 static int clear_env(void **state)
@@ -75,6 +78,16 @@ static void test_defaults(void **state)
 	assert_int_equal(c.shutdown_grace_ms, 10000);
 	assert_int_equal(c.startup_timeout_ms, 60000);
 	assert_false(c.diagnostics);
+	assert_string_equal(c.broadcast_pubsub, "pubsub-broadcast");
+	assert_string_equal(c.state_store, "statestore");
+	assert_string_equal(c.realtime_url, "ws://127.0.0.1:8080/realtime");
+	assert_int_equal(c.ticket_ttl_s, 30);
+	assert_int_equal(c.rt_max_connections, 10000);
+	assert_int_equal(c.rt_max_per_user, 20);
+	assert_int_equal(c.rt_queue_max, 256);
+	assert_int_equal(c.rt_ping_s, 30);
+	assert_int_equal(c.feed_retention_s, 86400);
+	assert_int_equal(c.feed_retention_count, 10000);
 }
 
 /* An empty value means "use the default", like an unset one. */

@@ -32,3 +32,7 @@ command -v go >/dev/null || die "go not found on PATH (the machine image provide
 python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
 python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml
 python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus-client
+# The real-time tests' WebSocket client (test/e2e_realtime, test/bench/bench_realtime.py), pinned.
+WEBSOCKETS_VERSION=17.4
+python3 -c "import websockets, sys; sys.exit(websockets.__version__ != '$WEBSOCKETS_VERSION')" 2>/dev/null ||
+	python3 -m pip install -q "websockets==$WEBSOCKETS_VERSION"

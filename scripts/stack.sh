@@ -2,7 +2,15 @@
 # stack.sh up|down|status: the whole service on this machine, behind a real daprd.
 #   up    PostgreSQL, [Kafka], Dapr scheduler, daprd, migrations, todod; returns when a
 #         request through daprd's HTTP port reaches todod (GET /api/version answers 200)
-#   down  stops them in reverse order (each stop is a no-op when not running)
+#   down  stops them in reverse order (each stop is a no-op when not running), a replica first
+#   replica up|down  a second todod + daprd pair (app id todod, as a second pod would be) beside the
+#         running stack on the kafka/kafka3 profile, sharing its PostgreSQL, Kafka and scheduler:
+#         ports REPLICA_APP_PORT, REPLICA_HTTP_PORT, REPLICA_DAPR_GRPC_PORT, REPLICA_DAPR_HTTP_PORT,
+#         REPLICA_DAPR_INTERNAL_GRPC_PORT (defaults in scripts/lib.sh: 50052, 8081, 50002, 3501, 50003); its pid files
+#         (todod.pid, daprd.pid: kill -9 them to kill the replica), logs and rendered components are
+#         under $TODOD_WORK/replica/ (the same start/stop code, run with that TODOD_WORK and those
+#         ports). `replica up` starts what is down and returns when a request through the replica's
+#         daprd reaches its todod; REPLICA_REALTIME_PUBLIC_URL is its TODOD_REALTIME_PUBLIC_URL.
 # Env: TODOD_PROFILE=local|kafka|kafka3 (components/<profile>; default local: in-memory pub/sub;
 #      kafka: one Kafka node; kafka3: three Kafka nodes as production runs them, see scripts/kafka.sh),
 #      TODOD_DIAGNOSTICS=1 (self-test routes), TODOD_BUILD (build dir, default $TODOD_ROOT/build),
@@ -35,7 +43,12 @@ export TODOD_PROFILE # scripts/kafka.sh picks its layout (one node or three) fro
 # Real-time fan-out: the local profile's in-memory pub/sub already delivers to every subscriber.
 [ "$TODOD_PROFILE" = local ] && export TODOD_BROADCAST_PUBSUB=${TODOD_BROADCAST_PUBSUB:-pubsub}
 
-todod_running() { [ -f "$TODOD_PID" ] && kill -0 "$(cat "$TODOD_PID")" 2>/dev/null; }
+# todod_running: the pid file names a live process (a zombie, e.g. just after a test's kill -9, is not).
+todod_running() {
+	local pid state
+	[ -f "$TODOD_PID" ] && pid=$(cat "$TODOD_PID") && kill -0 "$pid" 2>/dev/null || return 1
+	read -r _ _ state _ 2>/dev/null <"/proc/$pid/stat" && [ "$state" != Z ]
+}
 
 # todod reads its secrets (JWT key, database URL) from daprd's secret store.
 start_todod() {
@@ -87,7 +100,25 @@ up() {
 	log "stack up ($TODOD_PROFILE profile) in $((SECONDS - t0))s: http://127.0.0.1:$DAPR_HTTP_PORT/v1.0/invoke/$APP_ID/method/api/..."
 }
 
+# replica up|down: run this script's replica-up|replica-down with the replica's TODOD_WORK and ports.
+replica() {
+	case ${1:-} in up | down) ;; *) die "usage: $0 replica up|down" ;; esac
+	if [ "$1" = up ]; then
+		case $TODOD_PROFILE in kafka | kafka3) ;; *) die "a replica shares Kafka with the stack: TODOD_PROFILE=kafka or kafka3, not '$TODOD_PROFILE'" ;; esac
+		"$S/pg.sh" status >/dev/null 2>&1 || die "the stack is not running: $0 up first (TODOD_PROFILE=$TODOD_PROFILE)"
+	fi
+	(
+		unset TODOD_REALTIME_PUBLIC_URL
+		[ -z "${REPLICA_REALTIME_PUBLIC_URL:-}" ] || export TODOD_REALTIME_PUBLIC_URL=$REPLICA_REALTIME_PUBLIC_URL
+		export TODOD_WORK=$TODOD_WORK/replica APP_PORT=$REPLICA_APP_PORT TODOD_HTTP_PORT=$REPLICA_HTTP_PORT \
+			DAPR_GRPC_PORT=$REPLICA_DAPR_GRPC_PORT DAPR_HTTP_PORT=$REPLICA_DAPR_HTTP_PORT \
+			DAPR_INTERNAL_GRPC_PORT=$REPLICA_DAPR_INTERNAL_GRPC_PORT
+		exec "$0" "replica-$1"
+	)
+}
+
 down() {
+	[ ! -d "$TODOD_WORK/replica" ] || replica down
 	if todod_running; then log "stopping todod (pid $(cat "$TODOD_PID"))"; fi
 	stop_pidfile "$TODOD_PID" 15
 	"$S/daprd.sh" stop
@@ -100,6 +131,18 @@ down() {
 case ${1:-} in
 up) up ;;
 down) down ;;
+replica) replica "${2:-}" ;;
+replica-up) # (internal: see replica)
+	"$S/daprd.sh" start
+	start_todod
+	wait_ready
+	log "replica up: http://127.0.0.1:$DAPR_HTTP_PORT/v1.0/invoke/$APP_ID/method/api/..., todod HTTP $TODOD_HTTP_PORT"
+	;;
+replica-down) # (internal: see replica)
+	if todod_running; then log "stopping the replica's todod (pid $(cat "$TODOD_PID"))"; fi
+	stop_pidfile "$TODOD_PID" 15
+	"$S/daprd.sh" stop
+	;;
 restart-todod)
 	stop_pidfile "$TODOD_PID" 15
 	start_todod
@@ -112,6 +155,13 @@ status)
 	done
 	printf '%-10s ' todod
 	if todod_running; then echo "running (pid $(cat "$TODOD_PID"))"; else echo stopped; fi
+	if [ -d "$TODOD_WORK/replica" ]; then
+		for f in todod daprd; do
+			printf '%-10s ' "replica-$f"
+			pid=$(cat "$TODOD_WORK/replica/$f.pid" 2>/dev/null) && [ -e "/proc/$pid/exe" ] &&
+				echo "running (pid $pid)" || echo stopped
+		done
+	fi
 	;;
-*) die "usage: $0 up|down|status|restart-todod" ;;
+*) die "usage: $0 up|down|status|restart-todod|replica up|down" ;;
 esac

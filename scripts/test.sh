@@ -16,14 +16,17 @@
 #   image            the container image from Debian packages (mmdebstrap + umoci), then its todod
 #                    --help and migrate status against the test PostgreSQL (scripts/image.sh)
 #   e2e-kafka        REST and MCP through a real daprd + scheduler + Kafka + PostgreSQL (pytest;
-#                    MCP also with the official TypeScript and Python clients and the conformance suite);
+#                    MCP also with the official TypeScript and Python clients and the conformance suite),
+#                    then real-time sync (test/e2e_realtime: WebSocket clients of /realtime), also across a
+#                    second todod + daprd replica on the same PostgreSQL, Kafka and scheduler;
 #                    tracing: one trace from the request through the publish to the consumer, read
 #                    back from a real Jaeger (test/e2e/test_tracing.py; every e2e stack runs one)
 #   faults-kafka     the same stack under faults: kill -9 daprd/todod, Kafka stopped, poison messages,
 #                    reminders across todod, daprd and scheduler restarts
 #   faults-kafka3    (TODOD_TEST_KAFKA3=1) three Kafka nodes (profile kafka3) under broker faults: kill -9 a
 #                    follower, the busiest partition's leader, two nodes; a rolling restart (steady write load)
-#   e2e-local        the same on the light default profile (in-memory pub/sub)
+#   e2e-local        the same on the light default profile (in-memory pub/sub; one replica: the
+#                    two-replica real-time tests are deselected)
 #   log-redaction    no JWT, ticket or secret value the e2e runs used appears in any log under
 #                    $TODOD_WORK/logs (test/logs/check_redaction.py)
 # Exits non-zero if any suite fails; ends with each runner's summary lines.
@@ -87,24 +90,32 @@ run migrations python3 -m pytest test/migrations -q -p no:cacheprovider -rfE
 run chart "$S/chart-check.sh" all
 run image "$S/image.sh" all
 
-e2e() { # e2e PROFILE [TEST_DIR [PYTEST_ARGS...]]: a fresh stack of PROFILE, pytest TEST_DIR against it
-	local profile=$1 dir=${2:-test/e2e}
+# e2e PROFILE [TEST_DIRS [PYTEST_ARGS...]]: a fresh stack of PROFILE, pytest TEST_DIRS (space-separated)
+# against it. The two-replica tests (test/e2e_realtime/test_replicas.py) start and stop the second
+# replica themselves (scripts/stack.sh replica up|down, on the REPLICA_* ports of scripts/lib.sh).
+# The real-time tests need a short ticket TTL and a small change-feed retention (expiry and resync).
+e2e() {
+	local profile=$1 dirs=${2:-test/e2e}
 	shift $(($# < 2 ? $# : 2))
 	# SCHEDULER_RESET: no job of an earlier run may fire into this one.
 	export TODOD_PROFILE=$profile TODOD_DIAGNOSTICS=1 SCHEDULER_RESET=1 TODOD_TRACING_BACKEND=jaeger
+	export TODOD_TICKET_TTL_S=${TODOD_TICKET_TTL_S:-5} TODOD_FEED_RETENTION_COUNT=${TODOD_FEED_RETENTION_COUNT:-100}
 	"$S/stack.sh" up || { "$S/stack.sh" down; return 1; }
+	# shellcheck disable=SC2086 # TEST_DIRS is a list
 	TODOD_E2E_PROFILE=$profile \
 		TODOD_E2E_JAEGER="http://127.0.0.1:${JAEGER_QUERY_PORT:-16686}" \
 		TODOD_E2E_DAPR_HTTP="http://127.0.0.1:${DAPR_HTTP_PORT:-3500}" \
 		TODOD_E2E_HTTP="http://127.0.0.1:${TODOD_HTTP_PORT:-8080}" \
 		TODOD_E2E_PROMTOOL="$("$S/install-promtool.sh" --path)" \
+		TODOD_E2E_DAPR_HTTP_B="http://127.0.0.1:$REPLICA_DAPR_HTTP_PORT" \
+		TODOD_E2E_HTTP_B="http://127.0.0.1:$REPLICA_HTTP_PORT" \
 		TODOD_E2E_JWT_SECRET=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["jwt-secret"])' components/local/dev-secrets.json) \
-		python3 -m pytest "$dir" -q -p no:cacheprovider -rfE "$@"
+		python3 -m pytest $dirs -q -p no:cacheprovider -rfE "$@"
 	local rc=$?
 	"$S/stack.sh" down
 	return $rc
 }
-run e2e-kafka e2e kafka
+run e2e-kafka e2e kafka "test/e2e test/e2e_realtime"
 # Kills and stops processes of its own stack (-s: each test prints its counts).
 # Its bursts stand for many clients of one user: no per-user rate limit there
 # (the limiter has its own tests in the integration suite).
@@ -116,7 +127,7 @@ TODOD_RATE_LIMIT_RPS=0 run faults-kafka e2e kafka test/e2e_faults -s
 if [ "${TODOD_TEST_KAFKA3:-0}" = 1 ]; then
 	TODOD_RATE_LIMIT_RPS=0 run faults-kafka3 e2e kafka3 test/e2e_faults_kafka3 -s
 fi
-run e2e-local e2e local
+run e2e-local e2e local "test/e2e test/e2e_realtime" -m "not replicas"
 # Last: every log the runs above wrote, against every credential their tests used.
 run log-redaction python3 test/logs/check_redaction.py
 

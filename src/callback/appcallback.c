@@ -277,7 +277,11 @@ static void on_topic_event(struct app *app, struct rpc_call *call)
 		struct err ne = { 0 };
 		if (realtime_json_notice(in->data.data, in->data.len, user, sizeof(user), &cursor, &ne) == 0)
 			hub_notify(app->realtime, user, cursor);
+		/* The diagnostics count once per firing: here only when the
+		 * broadcast component is the work one (local profile); otherwise
+		 * the work component's own reminders subscription counts it. */
 		if (app->cfg->diagnostics && strcmp(in->topic, TOPIC_REMINDERS) == 0 &&
+		    strcmp(app->cfg->broadcast_pubsub, app->cfg->pubsub_name) == 0 &&
 		    reminder_probe_id(in->data.data, in->data.len, id))
 			probe_log_record(app->probes, id, "reminders");
 		res = CONSUME_SUCCESS;

@@ -162,7 +162,7 @@ void config_usage(FILE *out)
 "                           [ws://127.0.0.1:$TODOD_HTTP_PORT/realtime]\n"
 "  TODOD_TICKET_TTL_S       lifetime of a real-time ticket, seconds [30]\n"
 "  TODOD_RT_MAX_CONNECTIONS open WebSockets per process; beyond it the upgrade gets 503 [10000]\n"
-"  TODOD_RT_MAX_PER_USER    open WebSockets per user; beyond it the upgrade gets 429 [20]\n"
+"  TODOD_RT_MAX_PER_USER    open WebSockets per user; beyond it the new socket is closed 4429 [20]\n"
 "  TODOD_RT_QUEUE_MAX       frames queued per WebSocket; a live client that falls further\n"
 "                           behind is closed with 4001 and resumes by cursor [256]\n"
 "  TODOD_RT_PING_S          WebSocket ping interval; no pong within one more: dropped [30]\n"

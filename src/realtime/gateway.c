@@ -115,8 +115,10 @@ static int confirm_upgrade(struct gateway *g, struct lws *wsi, const char *proto
 		return refuse(wsi, 400, "only WebSocket upgrades are served");
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 || strcmp(uri, "/realtime") != 0)
 		return refuse(wsi, 404, "no WebSocket here: connect to /realtime?ticket=...");
-	if (!(ticket = lws_get_urlarg_by_name(wsi, "ticket=", arg, sizeof(arg))) || !*ticket)
+	if (!(ticket = lws_get_urlarg_by_name(wsi, "ticket=", arg, sizeof(arg))) || !*ticket) {
+		metrics_counter_add("todod_realtime_tickets_total", "result=\"refused\"", 1);
 		return refuse(wsi, 401, "no ticket: connect with ?ticket= from POST /api/{user_id}/realtime/tickets");
+	}
 	if (strlen(ticket) != TICKET_LEN || strspn(ticket, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != TICKET_LEN) {
 		metrics_counter_add("todod_realtime_tickets_total", "result=\"refused\"", 1);
 		return refuse(wsi, 401, "ticket is malformed: expected 43 base64url characters");

@@ -76,6 +76,12 @@ def check(path):
     need(comps["statestore"]["spec"]["type"] == "state.postgresql" and comps["statestore"]["spec"]["version"] == "v2",
          f"{tag}: statestore is not state.postgresql v2")
     need(comps["secretstore"]["spec"]["type"] == "secretstores.kubernetes", f"{tag}: secretstore type")
+    # Real-time: todod names the components the chart makes, and hands out a socket URL clients can reach.
+    need(cm.get("TODOD_STATE_STORE") in comps and cm.get("TODOD_BROADCAST_PUBSUB") in comps,
+         f"{tag}: TODOD_STATE_STORE/TODOD_BROADCAST_PUBSUB name no rendered component")
+    url = cm.get("TODOD_REALTIME_PUBLIC_URL", "")
+    need(url.startswith(("ws://", "wss://")) and url.endswith("/realtime") and "127.0.0.1" not in url,
+         f"{tag}: TODOD_REALTIME_PUBLIC_URL {url!r} is not a reachable /realtime URL")
     need(len(by_kind.get("Resiliency", [])) == 1 and by_kind["Resiliency"][0].get("scopes") == [app_id],
          f"{tag}: Resiliency missing or unscoped")
     need(len(by_kind.get("Configuration", [])) == 1, f"{tag}: Dapr Configuration missing")

@@ -262,9 +262,11 @@ def test_bad_expired_and_reused_tickets_are_refused_with_401(api, user, sockets)
     assert api.post(f"api/{user}/realtime/tickets").status == 401
     assert api.post(f"api/{user}/realtime/tickets", user=user + "-x").status in (401, 403)
 
-    # At least the six refused after the store lookup (unknown, reused, 3 race losers, expired).
-    poll(lambda: metric(HTTP_A, "todod_realtime_tickets_total", result="refused") - refused_before >= 6,
-         deadline_s=10, what="6 more refused tickets counted")
+    # Every refusal counted once: no ticket, malformed (at the upgrade), then unknown, reused,
+    # 3 race losers and expired (after the store lookup).
+    poll(lambda: metric(HTTP_A, "todod_realtime_tickets_total", result="refused") - refused_before >= 8,
+         deadline_s=10, what="8 more refused tickets counted")
+    assert metric(HTTP_A, "todod_realtime_tickets_total", result="refused") - refused_before == 8
     log = (WORK / "logs/todod.log").read_text(errors="replace")
     for secret in (bad, t["ticket"], race["ticket"], late["ticket"]):
         assert secret not in log, "a ticket in todod's log"

@@ -102,3 +102,15 @@ tcpSocket:
 {{- else if hasSuffix "Ki" . }}{{ mul (trimSuffix "Ki" . | atoi) 1024 }}
 {{- else }}{{ . }}{{ end }}
 {{- end }}
+
+{{/* The WebSocket URL handed out with a real-time ticket: realtime.publicUrl, else the first
+ingress host (wss when the Ingress has TLS), else the Service's in-cluster address. */}}
+{{- define "todod.realtimeUrl" -}}
+{{- if .Values.realtime.publicUrl -}}
+{{- .Values.realtime.publicUrl -}}
+{{- else if and .Values.ingress.enabled .Values.ingress.hosts -}}
+{{- printf "%s://%s/realtime" (ternary "wss" "ws" (gt (len .Values.ingress.tls) 0)) (index .Values.ingress.hosts 0).host -}}
+{{- else -}}
+{{- printf "ws://%s.%s.svc:%v/realtime" (include "todod.fullname" .) .Release.Namespace .Values.service.port -}}
+{{- end -}}
+{{- end }}

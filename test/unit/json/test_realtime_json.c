@@ -106,11 +106,12 @@ static void test_random_bytes_never_crash(void **state)
 {
 	(void)state;
 	srand(11);
+	static const char alphabet[] = "{}[]\":,0123456789-. \\tpingsubcrbeyadx\x01\xff";
 	char buf[64];
 	for (int i = 0; i < 20000; i++) {
 		size_t n = (size_t)(rand() % (int)sizeof(buf));
 		for (size_t k = 0; k < n; k++)
-			buf[k] = "{}[]\":,0123456789-. \\tpingsubcrbeyadx\x01\xff"[rand() % 42];
+			buf[k] = alphabet[rand() % (int)(sizeof(alphabet) - 1)];
 		struct realtime_msg m;
 		struct err e = { 0 };
 		if (realtime_json_parse(buf, n, &m, &e) == REALTIME_OK)

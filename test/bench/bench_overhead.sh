@@ -8,7 +8,8 @@
 #      restart, default 3), plus the stack's ports (source an env file to use a private stack).
 # "off" restarts daprd and todod with TODOD_METRICS=0 (todod skips every metric update) and
 # TODOD_TRACE_SAMPLING=0 (the Dapr Configuration's sampling rate; scripts/daprd.sh renders it);
-# "on" restarts them with TODOD_METRICS=1 and the default sampling. The per-user rate limit and
+# "on" restarts them with TODOD_METRICS=1 and sampling rate BENCH_ON_SAMPLING (default 1: every
+# request, the local stack's default; the chart's is 0.1). The per-user rate limit and
 # the event-lag pause are off in both (TODOD_RATE_LIMIT_RPS=0 TODOD_MAX_EVENT_LAG_MS=0).
 # Prints each run, then per route the median req/s of each setting and on/off - 1 (the cost),
 # and the CPU time todod and daprd spent per request (from /proc/PID/stat around each run): on a
@@ -30,11 +31,11 @@ trap '"$S/stack.sh" down >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 cat "$(dirname "$0")/get_task.lua" "$(dirname "$0")/report.lua" >"$tmp/get.lua"
 cat "$(dirname "$0")/post_task.lua" "$(dirname "$0")/report.lua" >"$tmp/post.lua"
 
+ON_SAMPLING=${BENCH_ON_SAMPLING:-1}
 # restart on|off: daprd (its Configuration) and todod (its environment) with that setting.
 restart() {
 	if [ "$1" = on ]; then
-		export TODOD_METRICS=1
-		unset TODOD_TRACE_SAMPLING
+		export TODOD_METRICS=1 TODOD_TRACE_SAMPLING=$ON_SAMPLING
 	else
 		export TODOD_METRICS=0 TODOD_TRACE_SAMPLING=0
 	fi

@@ -168,7 +168,8 @@ def test_cursor_past_retention_gets_resync(api, user, sockets):
             assert m["cursor"] == 1, m            # not pruned yet: a replay from the start
             return None
         return m
-    m = poll(attempt, deadline_s=60, interval_s=0.5, what="a resync once the feed is pruned")
+    # The realtime worker prunes every 60 s (hub.c PRUNE_INTERVAL_S): wait longer than one period.
+    m = poll(attempt, deadline_s=90, interval_s=0.5, what="a resync once the feed is pruned")
     assert m["type"] == "resync" and m["cursor"] == newest and m["reason"], m
 
     # Reload by REST (the task is at version n), then subscribe from the resync's cursor: live again.

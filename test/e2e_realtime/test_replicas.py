@@ -42,8 +42,11 @@ def test_change_through_replica_a_reaches_a_client_on_b(api, api_b, user, socket
         assert c.fence() == []
 
     # A ticket redeemed on one replica is spent on the other too.
+    # (B redeems after the upgrade: its "subscribed" answer says it has, before A is tried.)
     tk = issue(api, user)
-    sockets.append(Client(open_ws(ws_url(HTTP_B, tk["ticket"])), user))
+    on_b_again = Client(open_ws(ws_url(HTTP_B, tk["ticket"])), user)
+    sockets.append(on_b_again)
+    on_b_again.subscribe()
     code, _ = refusal(ws_url(HTTP_A, tk["ticket"]))
     assert code == 4401
 

@@ -12,6 +12,12 @@
 //   KafkaAdmin BOOTSTRAP wait-isr SECONDS
 //       waits until every partition (internal topics included) has a leader and all its replicas in
 //       sync; exit status 1 (and the lagging partitions on stderr) if that does not happen in time
+//   KafkaAdmin BOOTSTRAP balance SECONDS
+//       wait-isr, and every partition led by its preferred replica (the first of its replica list):
+//       asks for a preferred-leader election where that replica is in sync. A cluster just started
+//       node by node has most leaders on the first node up; the brokers' own rebalance moves them
+//       30 s later, under whatever load runs then (seconds of NOT_LEADER retries for producers and
+//       consumers). `kafka.sh start` runs this once all three nodes are up.
 //
 // Exit status: 0 done, 1 the operation failed, 2 usage.
 import java.util.*;
@@ -27,7 +33,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public class KafkaAdmin {
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: KafkaAdmin BOOTSTRAP create-topics|describe|busiest|wait-isr ...");
+            System.err.println("usage: KafkaAdmin BOOTSTRAP create-topics|describe|busiest|wait-isr|balance ...");
             System.exit(2);
         }
         Properties p = new Properties();
@@ -44,6 +50,7 @@ public class KafkaAdmin {
                 case "describe": rc = describe(admin, rest); break;
                 case "busiest": rc = busiest(admin, rest); break;
                 case "wait-isr": rc = waitIsr(admin, rest); break;
+                case "balance": rc = balance(admin, rest); break;
                 default:
                     System.err.println("KafkaAdmin: unknown command " + args[1]);
                     rc = 2;
@@ -177,6 +184,44 @@ public class KafkaAdmin {
             if (System.nanoTime() > deadline) {
                 System.err.println("KafkaAdmin wait-isr: " + lagging.size() + " partitions not fully in sync:");
                 lagging.stream().limit(20).forEach(s -> System.err.println("  " + s));
+                return 1;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    static int balance(Admin admin, List<String> args) throws Exception {
+        long deadline = System.nanoTime() + (long) (Double.parseDouble(args.isEmpty() ? "60" : args.get(0)) * 1e9);
+        while (true) {
+            List<String> off = new ArrayList<>();
+            Set<TopicPartition> elect = new HashSet<>();
+            try {
+                for (TopicDescription t : topics(admin, List.of(), true).values())
+                    for (TopicPartitionInfo i : t.partitions()) {
+                        int preferred = i.replicas().get(0).id();
+                        boolean inSync = i.isr().stream().anyMatch(n -> n.id() == preferred);
+                        if (i.leader() != null && i.leader().id() == preferred && i.isr().size() == i.replicas().size())
+                            continue;
+                        off.add(t.name() + "-" + i.partition() + " leader=" + (i.leader() == null ? "none" : i.leader().id())
+                            + " preferred=" + preferred + " isr=" + ids(i.isr()));
+                        if (i.leader() != null && i.leader().id() != preferred && inSync)
+                            elect.add(new TopicPartition(t.name(), i.partition()));
+                    }
+            } catch (ExecutionException e) {
+                off.add("cluster: " + e.getCause());
+            }
+            if (off.isEmpty())
+                return 0;
+            if (!elect.isEmpty()) {
+                try {
+                    admin.electLeaders(org.apache.kafka.common.ElectionType.PREFERRED, elect).all().get();
+                } catch (ExecutionException e) {
+                    // an election already running, or a replica that just left the ISR: look again
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                System.err.println("KafkaAdmin balance: " + off.size() + " partitions not on their preferred leader or not in sync:");
+                off.stream().limit(20).forEach(s -> System.err.println("  " + s));
                 return 1;
             }
             Thread.sleep(250);

@@ -12,7 +12,7 @@
 #   stop [N]   SIGTERM and wait (no-op when not running); without N every node of both layouts in $TODOD_WORK
 #   wait       wait until the started node(s) serve
 #   status     exit 0 when every node of the layout runs
-#   admin ARGS run scripts/KafkaAdmin.java against the cluster (describe, busiest, wait-isr; see that file)
+#   admin ARGS run scripts/KafkaAdmin.java against the cluster (describe, busiest, wait-isr, balance; see that file)
 #   brokers    print the bootstrap list (host:port,...)
 # The data dirs survive stop/start; remove them to start from an empty cluster.
 source "$(dirname "$0")/lib.sh"
@@ -285,6 +285,10 @@ cmd_start() {
 	if ((KAFKA_NODES == 3)) && [ ! -f "$TODOD_WORK/kafka3/topics.created" ]; then
 		admin create-topics $KAFKA3_TOPICS || die "kafka3: could not create the topics"
 		echo "$KAFKA3_TOPICS" >"$TODOD_WORK/kafka3/topics.created"
+	fi
+	# The whole cluster started: leaders spread now (KafkaAdmin.java, balance), not 30 s into a load.
+	if ((KAFKA_NODES == 3)) && [ -z "${1:-}" ]; then
+		admin balance 90 || die "kafka3: partitions not in sync on their preferred leaders after 90 s"
 	fi
 	log "kafka ready: $(brokers) ($((SECONDS - t0))s)"
 }

@@ -36,7 +36,7 @@ int config_load(struct config *c, struct err *e)
 	/* Zeroed: gcc -O3 cannot see that env_long sets them whenever it returns 0. */
 	long queue = 0, rps = 0, burst = 0, lag = 0, health = 0, http_port = 0;
 	long port = 0, workers = 0, maxmsg = 0, maxbody = 0, grace = 0, startup = 0, dapr_port = 0;
-	long batch = 0, poll = 0, recon = 0, rgrace = 0;
+	long batch = 0, poll = 0, rpar = 0, recon = 0, rgrace = 0;
 	long ttl = 0, rtmax = 0, rtuser = 0, rtq = 0, rtping = 0, fage = 0, fcount = 0;
 	int rc;
 	if ((rc = env_long("TODOD_APP_PORT", 50051, 0, 65535, &port, e)) ||
@@ -48,6 +48,7 @@ int config_load(struct config *c, struct err *e)
 	    (rc = env_long("TODOD_STARTUP_TIMEOUT_MS", 60000, 0, 3600000, &startup, e)) ||
 	    (rc = env_long("TODOD_RELAY_BATCH", 500, 1, 10000, &batch, e)) ||
 	    (rc = env_long("TODOD_RELAY_POLL_MS", 50, 1, 60000, &poll, e)) ||
+	    (rc = env_long("TODOD_RELAY_PARALLEL", 8, 1, 64, &rpar, e)) ||
 	    (rc = env_long("TODOD_RECONCILE_INTERVAL_MS", 15000, 100, 3600000, &recon, e)) ||
 	    (rc = env_long("TODOD_REMINDER_GRACE_S", 10, 1, 3600, &rgrace, e)) ||
 	    (rc = env_long("TODOD_QUEUE_MAX", 128, 1, 100000, &queue, e)) ||
@@ -94,6 +95,7 @@ int config_load(struct config *c, struct err *e)
 	c->startup_timeout_ms = (int)startup;
 	c->relay_batch = (int)batch;
 	c->relay_poll_ms = (int)poll;
+	c->relay_parallel = (int)rpar;
 	c->reconcile_interval_ms = (int)recon;
 	c->reminder_grace_s = (int)rgrace;
 	c->broadcast_pubsub = env_or("TODOD_BROADCAST_PUBSUB", "pubsub-broadcast");
@@ -183,6 +185,7 @@ void config_usage(FILE *out)
 "  TODOD_STARTUP_TIMEOUT_MS how long start-up waits for daprd and the database [60000]\n"
 "  TODOD_RELAY_BATCH        outbox rows published per relay round [500]\n"
 "  TODOD_RELAY_POLL_MS      relay poll interval when idle (local commits wake it at once) [50]\n"
+"  TODOD_RELAY_PARALLEL     bulk publish calls of a relay round in flight at once [8]\n"
 "  TODOD_RECONCILE_INTERVAL_MS  how often overdue reminders are looked for [15000]\n"
 "  TODOD_REMINDER_GRACE_S   a pending reminder this overdue lost its job: fire it late [10]\n"
 "  TODOD_LOG_LEVEL          debug|info|warn|error|off [info]\n"

@@ -40,6 +40,7 @@ struct config {
 	bool metrics;                 /* TODOD_METRICS (0: no metric updates) */
 	int relay_batch;              /* TODOD_RELAY_BATCH */
 	int relay_poll_ms;            /* TODOD_RELAY_POLL_MS */
+	int relay_parallel;           /* TODOD_RELAY_PARALLEL */
 	int reconcile_interval_ms;    /* TODOD_RECONCILE_INTERVAL_MS */
 	int reminder_grace_s;         /* TODOD_REMINDER_GRACE_S */
 	/* Real-time sync (README "Real-time sync"). */

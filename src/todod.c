@@ -421,6 +421,7 @@ static int cmd_serve(const struct config *cfg)
 		.dapr = app.dapr, .pubsub = cfg->pubsub_name,
 		.run_command = reminder_jobs_run_command, .command_ctx = app.dapr,
 		.batch = cfg->relay_batch, .idle_poll_ms = cfg->relay_poll_ms,
+		.parallel = cfg->relay_parallel,
 	};
 	if (relay_start(&ropts) != 0) {
 		log_error("could not start the outbox relay", NULL);

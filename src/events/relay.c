@@ -125,60 +125,190 @@ static const char *call_trace(const struct outbox_row *r)
 	return tp;
 }
 
-/* Publish the rows @sel[0..n) (all of one topic), one bulk call per trace
- * (see call_trace); mark failed[sel index] for the rows daprd did not take. */
-static void publish_topic(struct outbox_row *rows, const size_t *sel, size_t n, bool *failed,
-			  struct err *e)
+/* One bulk publish call of a round: rows of one topic and one trace. */
+struct pub_call {
+	const char *topic;
+	const char *tp, *ts;              /* the call's trace context ("": none) */
+	struct dapr_bulk_entry *entries;
+	size_t *pick;                     /* entries[k] is the row sel[pick[k]] of its topic */
+	const size_t *sel;
+	bool *f;                          /* f[k]: entries[k] not taken */
+	size_t m;
+	struct err e;
+};
+
+/* The calls of one topic's rows (see call_trace), with the memory behind
+ * them; plan_topic fills it, finish_topic reads the outcome and frees it. */
+struct topic_plan {
+	struct dapr_bulk_entry *entries;
+	struct dapr_kv (*md)[ROW_MD_MAX];
+	char (*ids)[24];
+	bool *f;
+	size_t *pick;
+	const size_t *sel;
+	size_t n;
+};
+
+/* Plan the calls for the rows @sel[0..n) (all of one topic) into
+ * @calls[*ncalls...]: one bulk call per trace. */
+static void plan_topic(struct outbox_row *rows, const size_t *sel, size_t n, struct topic_plan *tp_out,
+		       struct pub_call *calls, size_t *ncalls)
 {
-	struct dapr_bulk_entry *entries = xcalloc(n, sizeof(*entries));
-	struct dapr_kv (*md)[ROW_MD_MAX] = xcalloc(n, sizeof(*md));
-	char (*ids)[24] = xcalloc(n, sizeof(*ids));
-	bool *f = xcalloc(n, sizeof(*f));
+	struct topic_plan p = {
+		.entries = xcalloc(n, sizeof(*p.entries)), .md = xcalloc(n, sizeof(*p.md)),
+		.ids = xcalloc(n, sizeof(*p.ids)), .f = xcalloc(n, sizeof(*p.f)),
+		.pick = xcalloc(n, sizeof(*p.pick)), .sel = sel, .n = n,
+	};
 	bool *sent = xcalloc(n, sizeof(*sent));
-	size_t *pick = xcalloc(n, sizeof(*pick));
+	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (sent[i])
 			continue;
 		const char *tp = call_trace(&rows[sel[i]]);
-		size_t m = 0;
+		struct pub_call *c = &calls[(*ncalls)++];
+		*c = (struct pub_call){ .topic = rows[sel[i]].topic, .tp = tp, .ts = rows[sel[i]].tracestate,
+					.entries = &p.entries[m], .pick = &p.pick[m], .sel = sel, .f = &p.f[m] };
 		for (size_t j = i; j < n; j++) {
 			if (sent[j] || strcmp(call_trace(&rows[sel[j]]), tp) != 0)
 				continue;
 			struct outbox_row *r = &rows[sel[j]];
-			snprintf(ids[m], sizeof(ids[m]), "%lld", (long long)r->id);
-			entries[m] = (struct dapr_bulk_entry){
-				.entry_id = ids[m], .data = r->payload, .len = strlen(r->payload),
-				.content_type = "application/json", .metadata = md[m],
-				.nmetadata = row_metadata(r, tp[0] != '\0', md[m]),
+			snprintf(p.ids[m], sizeof(p.ids[m]), "%lld", (long long)r->id);
+			p.entries[m] = (struct dapr_bulk_entry){
+				.entry_id = p.ids[m], .data = r->payload, .len = strlen(r->payload),
+				.content_type = "application/json", .metadata = p.md[m],
+				.nmetadata = row_metadata(r, tp[0] != '\0', p.md[m]),
 			};
-			pick[m++] = j;
+			p.pick[m++] = j;
+			c->m++;
 			sent[j] = true;
 		}
-		if (tp[0])
-			trace_set(tp, rows[sel[i]].tracestate);
-		dapr_bulk_publish(R.opts.dapr, R.opts.pubsub, rows[sel[i]].topic, entries, m, f, e);
-		for (size_t k = 0; k < m; k++) {
-			struct outbox_row *r = &rows[sel[pick[k]]];
-			failed[sel[pick[k]]] = f[k];
-			if (!tp[0])
-				trace_set(r->traceparent, r->tracestate);
-			/* debug: a broker outage fails every row of every round (the
-			 * relay's own warning, every 5 s, reports the backlog) */
-			if (f[k])
-				log_debug("event not published, will retry", "topic=%s event_id=%s task_id=%s attempts=%d",
-					 r->topic, r->event_id, r->partition_key, r->attempts + 1);
-			else
-				log_debug("event published", "topic=%s event_id=%s task_id=%s",
-					  r->topic, r->event_id, r->partition_key);
-		}
+	}
+	free(sent);
+	*tp_out = p;
+}
+
+/* The outcome of @p's calls: failed[row] for the rows daprd did not take. */
+static void finish_topic(struct outbox_row *rows, struct topic_plan *p, bool *failed)
+{
+	for (size_t k = 0; k < p->n; k++) {
+		struct outbox_row *r = &rows[p->sel[p->pick[k]]];
+		failed[p->sel[p->pick[k]]] = p->f[k];
+		trace_set(r->traceparent, r->tracestate);
+		/* debug: a broker outage fails every row of every round (the
+		 * relay's own warning, every 5 s, reports the backlog) */
+		if (p->f[k])
+			log_debug("event not published, will retry", "topic=%s event_id=%s task_id=%s attempts=%d",
+				  r->topic, r->event_id, r->partition_key, r->attempts + 1);
+		else
+			log_debug("event published", "topic=%s event_id=%s task_id=%s",
+				  r->topic, r->event_id, r->partition_key);
 		trace_clear();
 	}
-	free(pick);
-	free(sent);
-	free(f);
-	free(ids);
-	free(md);
-	free(entries);
+	free(p->pick);
+	free(p->f);
+	free(p->ids);
+	free(p->md);
+	free(p->entries);
+}
+
+/* The publishers: the calls of a round go out in parallel, the relay's
+ * thread and TODOD_RELAY_PARALLEL - 1 helpers taking them in turn. That is
+ * safe for ordering: a round claims at most one row per (topic, key) (the
+ * oldest waiting, outbox_claim), and the next round starts only once every
+ * call of this one has answered. It matters because each call waits for
+ * Kafka's acknowledgement from two replicas (acks all), and a round holds
+ * several calls: one per topic, and one per sampled trace (call_trace). */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	pthread_t *threads;
+	int nthreads;
+	bool stop;
+	struct pub_call *calls;
+	size_t n, next, finished;
+} P = { .lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER,
+	.done = PTHREAD_COND_INITIALIZER };
+
+static void do_call(struct pub_call *c)
+{
+	if (c->tp[0])
+		trace_set(c->tp, c->ts);
+	dapr_bulk_publish(R.opts.dapr, R.opts.pubsub, c->topic, c->entries, c->m, c->f, &c->e);
+	trace_clear();
+}
+
+static void *publisher_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&P.lock);
+	for (;;) {
+		while (!P.stop && P.next >= P.n)
+			pthread_cond_wait(&P.work, &P.lock);
+		if (P.stop)
+			break;
+		struct pub_call *c = &P.calls[P.next++];
+		pthread_mutex_unlock(&P.lock);
+		do_call(c);
+		pthread_mutex_lock(&P.lock);
+		if (++P.finished == P.n)
+			pthread_cond_signal(&P.done);
+	}
+	pthread_mutex_unlock(&P.lock);
+	return NULL;
+}
+
+/* Make @calls[0..n) and return when all have answered. */
+static void run_calls(struct pub_call *calls, size_t n)
+{
+	if (n <= 1 || P.nthreads == 0) {
+		for (size_t i = 0; i < n; i++)
+			do_call(&calls[i]);
+		return;
+	}
+	pthread_mutex_lock(&P.lock);
+	P.calls = calls;
+	P.n = n;
+	P.next = P.finished = 0;
+	pthread_cond_broadcast(&P.work);
+	while (P.next < P.n) {
+		struct pub_call *c = &P.calls[P.next++];
+		pthread_mutex_unlock(&P.lock);
+		do_call(c);
+		pthread_mutex_lock(&P.lock);
+		P.finished++;
+	}
+	while (P.finished < P.n)
+		pthread_cond_wait(&P.done, &P.lock);
+	P.calls = NULL;
+	P.n = P.next = P.finished = 0;
+	pthread_mutex_unlock(&P.lock);
+}
+
+static void publishers_start(int parallel)
+{
+	P.stop = false;
+	P.nthreads = 0;
+	if (parallel <= 1)
+		return;
+	P.threads = xcalloc((size_t)parallel - 1, sizeof(*P.threads));
+	for (int i = 0; i < parallel - 1; i++) {
+		if (pthread_create(&P.threads[i], NULL, publisher_main, NULL) != 0)
+			break;   /* fewer helpers: slower, not wrong */
+		P.nthreads++;
+	}
+}
+
+static void publishers_stop(void)
+{
+	pthread_mutex_lock(&P.lock);
+	P.stop = true;
+	pthread_cond_broadcast(&P.work);
+	pthread_mutex_unlock(&P.lock);
+	for (int i = 0; i < P.nthreads; i++)
+		pthread_join(P.threads[i], NULL);
+	free(P.threads);
+	P.threads = NULL;
+	P.nthreads = 0;
 }
 
 /* Rows of a command topic ("@jobs") are calls to make, one by one, in
@@ -213,6 +343,7 @@ static int64_t mono_ms(void);
  * published and defer the rest, commit. Returns the number of rows claimed
  * or a negative error; *had_failure tells whether anything failed, and
  * *claim_ms how long the claim took. */
+static int64_t mono_us(void);
 static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t *claim_ms)
 {
 	struct err e = { 0 }, pe = { 0 };
@@ -231,28 +362,44 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 
 	bool *failed = xcalloc(n, sizeof(*failed));
 	bool *done = xcalloc(n, sizeof(*done));
-	size_t *sel = xcalloc(n, sizeof(*sel));
+	size_t *sel = xcalloc(n, sizeof(*sel));   /* the rows grouped by topic, topic after topic */
 	struct topic_tally *tally = xcalloc(n, sizeof(*tally));
-	size_t ntopics = 0;
+	struct topic_plan *plans = xcalloc(n, sizeof(*plans));
+	struct pub_call *calls = xcalloc(n, sizeof(*calls));
+	size_t ntopics = 0, nplans = 0, ncalls = 0, used = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (done[i])
 			continue;
-		size_t m = 0;
+		size_t *tsel = &sel[used], m = 0;
 		for (size_t j = i; j < n; j++) {
 			if (!done[j] && strcmp(rows[j].topic, rows[i].topic) == 0) {
-				sel[m++] = j;
+				tsel[m++] = j;
 				done[j] = true;
 			}
 		}
+		used += m;
+		tally[ntopics++] = (struct topic_tally){ .topic = rows[i].topic };
 		if (rows[i].topic[0] == '@')
-			run_commands(rows, sel, m, failed, &pe);
+			run_commands(rows, tsel, m, failed, &pe);
 		else
-			publish_topic(rows, sel, m, failed, &pe);
-		struct topic_tally *t = &tally[ntopics++];
-		t->topic = rows[i].topic;
-		for (size_t k = 0; k < m; k++)
-			failed[sel[k]] ? t->failed++ : t->ok++;
+			plan_topic(rows, tsel, m, &plans[nplans++], calls, &ncalls);
 	}
+	int64_t tp0 = mono_us();
+	run_calls(calls, ncalls);
+	int64_t tp1 = mono_us();
+	for (size_t i = 0; i < ncalls; i++)
+		if (calls[i].e.code && !pe.code)
+			pe = calls[i].e;
+	for (size_t i = 0; i < nplans; i++)
+		finish_topic(rows, &plans[i], failed);
+	for (size_t i = 0; i < n; i++)
+		for (size_t t = 0; t < ntopics; t++)
+			if (strcmp(rows[i].topic, tally[t].topic) == 0) {
+				failed[i] ? tally[t].failed++ : tally[t].ok++;
+				break;
+			}
+	free(calls);
+	free(plans);
 	int64_t *ok_ids = xcalloc(n, sizeof(*ok_ids)), *bad_ids = xcalloc(n, sizeof(*bad_ids));
 	size_t nok = 0, nbad = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -266,6 +413,8 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 		rc = outbox_repo_defer(bad_ids, nbad, pe.msg, &e);
 	if (rc == 0)
 		rc = db_tx_commit(&e);
+	log_debug("relay round", "rows=%zu calls=%zu claim_ms=%lld publish_ms=%.1f finish_ms=%.1f", n, ncalls,
+		  (long long)*claim_ms, (double)(tp1 - tp0) / 1000.0, (double)(mono_us() - tp1) / 1000.0);
 	if (rc == 0)
 		count_topics(tally, ntopics);   /* before the rows (and topic names) are freed */
 	free(tally);
@@ -448,8 +597,10 @@ int relay_start(const struct relay_opts *opts)
 	R.stopping = false;
 	R.running = true;
 	pthread_mutex_unlock(&R.lock);
+	publishers_start(opts->parallel);
 	if (pthread_create(&R.thread, NULL, relay_main, NULL) != 0) {
 		R.running = false;
+		publishers_stop();
 		return -1;
 	}
 	return 0;
@@ -462,7 +613,9 @@ void relay_stop(void)
 	R.stopping = true;
 	pthread_cond_signal(&R.cond);
 	pthread_mutex_unlock(&R.lock);
-	if (running)
+	if (running) {
 		pthread_join(R.thread, NULL);
+		publishers_stop();
+	}
 	R.running = false;
 }

@@ -34,6 +34,7 @@ struct relay_opts {
 	relay_command_fn run_command;   /* NULL: command rows are deferred */
 	void *command_ctx;
 	int batch;                /* rows claimed per round */
+	int parallel;             /* bulk publish calls of a round in flight at once (1: one by one) */
 	int idle_poll_ms;         /* poll interval when there is nothing to do */
 };
 

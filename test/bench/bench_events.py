@@ -227,17 +227,24 @@ class Conn:
 
 
 def latency(args):
-    user = f"bench-lat-{args.label}-{int(time.time())}"
-    token = mint(SECRET, user, exp_in=3600)
+    # The writes go to --users users in turn (user k takes writes k, k + U, ...): one user's writes
+    # are serialised by design (each takes the next cursor of that user's change feed under a row
+    # lock), so a single user at 500 writes/s measures that lock, not the pipeline.
+    base = f"bench-lat-{args.label}-{int(time.time())}"
+    users = [base] if args.users == 1 else [f"{base}-u{k}" for k in range(args.users)]
+    like = base + "%"        # every user of this run (the timestamp has a fixed width)
+    tokens = [mint(SECRET, u, exp_in=3600) for u in users]
     conn = Conn()
-    tasks = []
-    for i in range(args.tasks):
-        st, body = conn.call("POST", f"api/{user}/tasks", {"title": f"warm-up {i}"}, token)
+    tasks = [[] for _ in users]
+    for i in range(max(args.tasks, args.users)):
+        k = i % len(users)
+        st, body = conn.call("POST", f"api/{users[k]}/tasks", {"title": f"warm-up {i}"}, tokens[k])
         assert st == 200, (st, body)
-        tasks.append(json.loads(body)["id"])
+        tasks[k].append(json.loads(body)["id"])
+    warm = sum(len(t) for t in tasks)
     # The warm-up's events must be through before the clock starts.
     t0 = time.monotonic()
-    while int(psql("SELECT count(*) FROM activity_logs WHERE user_id = :'u'", u=user)[0][0]) < args.tasks:
+    while int(psql("SELECT count(*) FROM activity_logs WHERE user_id LIKE :'p'", p=like)[0][0]) < warm:
         if time.monotonic() - t0 > 120:
             sys.exit("latency: warm-up events did not arrive")
         time.sleep(0.2)
@@ -249,7 +256,7 @@ def latency(args):
     next_slot = [0]
     results = []          # (status, client latency s, lateness s)
     t_start = time.monotonic() + 0.2
-    sampler = Sampler(user, start_ts, results, lock) if args.cmd == "throughput" else None
+    sampler = Sampler(like, start_ts, results, lock) if args.cmd == "throughput" else None
 
     def worker(k):
         c = Conn()
@@ -265,11 +272,14 @@ def latency(args):
             if delay > 0:
                 time.sleep(delay)
             t = time.monotonic()
-            if i % 5 == 0:
-                st, _ = c.call("POST", f"api/{user}/tasks", {"title": f"bench {i}", "description": "latency"}, token)
+            k = i % len(users)
+            if (i // len(users)) % 5 == 0:
+                st, _ = c.call("POST", f"api/{users[k]}/tasks", {"title": f"bench {i}", "description": "latency"},
+                               tokens[k])
             else:
-                tid = tasks[(i * 7919) % len(tasks)]
-                st, _ = c.call("PUT", f"api/{user}/tasks/{tid}", {"title": f"bench {i}"}, token)
+                mine_t = tasks[k]
+                tid = mine_t[(i * 7919) % len(mine_t)]
+                st, _ = c.call("PUT", f"api/{users[k]}/tasks/{tid}", {"title": f"bench {i}"}, tokens[k])
             r = (st, time.monotonic() - t, t - due)
             if sampler:
                 with lock:
@@ -295,8 +305,8 @@ def latency(args):
     say(f"latency[{args.label}]: {ok}/{len(results)} writes answered 200 in {wall:.1f}s; waiting for the consumer")
     t0 = time.monotonic()
     while True:
-        (c,), = psql("SELECT count(*) FROM activity_logs WHERE user_id = :'u' AND occurred_at >= :'t'",
-                     u=user, t=start_ts)
+        (c,), = psql("SELECT count(*) FROM activity_logs WHERE user_id LIKE :'p' AND occurred_at >= :'t'",
+                     p=like, t=start_ts)
         if int(c) >= ok:
             break
         if time.monotonic() - t0 > 180:
@@ -314,16 +324,16 @@ def latency(args):
                round(max(ms)::numeric, 1),
                round((count(*) / extract(epoch FROM max(occurred_at) - min(occurred_at)))::numeric, 1)
         FROM (SELECT extract(epoch FROM recorded_at - occurred_at) * 1000 AS ms, occurred_at
-              FROM activity_logs WHERE user_id = :'u' AND occurred_at >= :'t') s""", u=user, t=start_ts)
+              FROM activity_logs WHERE user_id LIKE :'p' AND occurred_at >= :'t') s""", p=like, t=start_ts)
     lat = sorted(r[1] for r in results)
     late = sorted(r[2] for r in results)
     pct = lambda xs, p: xs[min(len(xs) - 1, int(p * len(xs)))] * 1000
-    result = dict(profile=args.label, target_rate=args.rate, seconds=args.seconds, writes=len(results),
+    result = dict(profile=args.label, users=args.users, target_rate=args.rate, seconds=args.seconds, writes=len(results),
                   http_200=ok, achieved_rate=f"{ok / wall:.1f}", commit_rate_db=row[5],
                   events=row[0], e2e_p50_ms=row[1], e2e_p90_ms=row[2], e2e_p99_ms=row[3], e2e_max_ms=row[4],
                   http_p50_ms=f"{pct(lat, 0.5):.1f}", http_p99_ms=f"{pct(lat, 0.99):.1f}",
                   send_late_p99_ms=f"{pct(late, 0.99):.1f}", loadavg=open("/proc/loadavg").read().split()[0],
-                  user=user)
+                  user=base)
     if sampler:
         result.update(sampler.summary(wall))
         result.update(recorded_after_load=c, catch_up_s=f"{catch_up_s:.1f}")
@@ -376,7 +386,7 @@ class Sampler(threading.Thread):
     def run(self):
         while not self._halt.wait(1.0):
             self.db.stdin.write("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM activity_logs "
-                                f"WHERE user_id = '{self.user}' AND occurred_at >= '{self.start_ts}');\n")
+                                f"WHERE user_id LIKE '{self.user}' AND occurred_at >= '{self.start_ts}');\n")
             backlog, recorded = (int(x) for x in self.db.stdout.readline().split())
             with self.lock:
                 ok = self.ok
@@ -422,12 +432,14 @@ def main():
     la.add_argument("--threads", type=int, default=16)
     la.add_argument("--tasks", type=int, default=200)
     la.add_argument("--label", default="kafka")
+    la.add_argument("--users", type=int, default=1)
     th = sub.add_parser("throughput")
     th.add_argument("--rate", type=float, default=1000)
     th.add_argument("--seconds", type=float, default=600)
     th.add_argument("--threads", type=int, default=32)
     th.add_argument("--tasks", type=int, default=400)
     th.add_argument("--label", default="kafka3")
+    th.add_argument("--users", type=int, default=1)
     args = ap.parse_args()
     {"relay": relay, "latency": latency, "throughput": latency}[args.cmd](args)
 

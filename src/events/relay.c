@@ -76,6 +76,8 @@ void relay_metrics_define(void)
 /* The rows of one topic in a round: how many were published and failed. */
 struct topic_tally {
 	const char *topic;
+	const size_t *sel;        /* its rows: rows[sel[0..n)] */
+	size_t n;
 	size_t ok, failed;
 };
 
@@ -130,8 +132,6 @@ struct pub_call {
 	const char *topic;
 	const char *tp, *ts;              /* the call's trace context ("": none) */
 	struct dapr_bulk_entry *entries;
-	size_t *pick;                     /* entries[k] is the row sel[pick[k]] of its topic */
-	const size_t *sel;
 	bool *f;                          /* f[k]: entries[k] not taken */
 	size_t m;
 	struct err e;
@@ -167,7 +167,7 @@ static void plan_topic(struct outbox_row *rows, const size_t *sel, size_t n, str
 		const char *tp = call_trace(&rows[sel[i]]);
 		struct pub_call *c = &calls[(*ncalls)++];
 		*c = (struct pub_call){ .topic = rows[sel[i]].topic, .tp = tp, .ts = rows[sel[i]].tracestate,
-					.entries = &p.entries[m], .pick = &p.pick[m], .sel = sel, .f = &p.f[m] };
+					.entries = &p.entries[m], .f = &p.f[m] };
 		for (size_t j = i; j < n; j++) {
 			if (sent[j] || strcmp(call_trace(&rows[sel[j]]), tp) != 0)
 				continue;
@@ -333,6 +333,7 @@ static void run_commands(struct outbox_row *rows, const size_t *sel, size_t n, b
 }
 
 static int64_t mono_ms(void);
+static int64_t mono_us(void);
 
 /* A claim slower than this means the planner misjudges the outbox (see
  * relay_main); its statistics are refreshed at most every ANALYZE_EVERY_MS. */
@@ -343,7 +344,6 @@ static int64_t mono_ms(void);
  * published and defer the rest, commit. Returns the number of rows claimed
  * or a negative error; *had_failure tells whether anything failed, and
  * *claim_ms how long the claim took. */
-static int64_t mono_us(void);
 static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t *claim_ms)
 {
 	struct err e = { 0 }, pe = { 0 };
@@ -378,7 +378,7 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 			}
 		}
 		used += m;
-		tally[ntopics++] = (struct topic_tally){ .topic = rows[i].topic };
+		tally[ntopics++] = (struct topic_tally){ .topic = rows[i].topic, .sel = tsel, .n = m };
 		if (rows[i].topic[0] == '@')
 			run_commands(rows, tsel, m, failed, &pe);
 		else
@@ -392,12 +392,9 @@ static int round_once(bool *had_failure, char *last_error, size_t errsz, int64_t
 			pe = calls[i].e;
 	for (size_t i = 0; i < nplans; i++)
 		finish_topic(rows, &plans[i], failed);
-	for (size_t i = 0; i < n; i++)
-		for (size_t t = 0; t < ntopics; t++)
-			if (strcmp(rows[i].topic, tally[t].topic) == 0) {
-				failed[i] ? tally[t].failed++ : tally[t].ok++;
-				break;
-			}
+	for (size_t t = 0; t < ntopics; t++)
+		for (size_t k = 0; k < tally[t].n; k++)
+			failed[tally[t].sel[k]] ? tally[t].failed++ : tally[t].ok++;
 	free(calls);
 	free(plans);
 	int64_t *ok_ids = xcalloc(n, sizeof(*ok_ids)), *bad_ids = xcalloc(n, sizeof(*bad_ids));
